@@ -1,0 +1,155 @@
+//! The one error type of the application layer.
+//!
+//! Server functions return it to the browser (JSON-encoded), and the REST layer in
+//! `server` renders it as problem+json. It never carries SQL text, keys or stack traces:
+//! the `ssr`-only conversions below log the cause and keep only a category.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// One invalid field of a request, as the client should show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("the request is malformed: {detail}")]
+    BadRequest { detail: String },
+    #[error("some fields are invalid")]
+    Validation { errors: Vec<FieldError> },
+    #[error("authentication is required")]
+    Unauthorized,
+    #[error("this resource belongs to someone else")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{detail}")]
+    Conflict { detail: String },
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("the service is temporarily unavailable")]
+    Unavailable,
+    #[error("an internal error occurred")]
+    Internal,
+    /// The server-function transport failed (network, encoding); only seen in the browser
+    /// or when a request to a server function is itself malformed.
+    #[error("{0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status that this error is answered with, on every path.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest { .. } | AppError::Transport(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::Validation { .. } => 422,
+            AppError::TooManyRequests { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Unavailable => 503,
+        }
+    }
+
+    /// The problem+json `title`: the status's reason phrase, as RFC 9457 asks of
+    /// problems of type `about:blank`.
+    pub fn title(&self) -> &'static str {
+        match self.status() {
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not Found",
+            409 => "Conflict",
+            422 => "Unprocessable Content",
+            429 => "Too Many Requests",
+            503 => "Service Unavailable",
+            _ => "Internal Server Error",
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation {
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            match &error {
+                // The database cannot be reached right now: the caller may retry.
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_) => {
+                    tracing::warn!(error = %error, "database unavailable");
+                    AppError::Unavailable
+                }
+                sqlx::Error::RowNotFound => AppError::NotFound,
+                _ => {
+                    tracing::error!(error = %error, "database error");
+                    AppError::Internal
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_the_server_function_encoding() {
+        let errors = [
+            AppError::field("email", "is already taken"),
+            AppError::TooManyRequests {
+                retry_after_secs: 30,
+            },
+            AppError::Unavailable,
+            AppError::Transport("offline".into()),
+        ];
+        for error in errors {
+            let bytes = error.ser();
+            assert_eq!(AppError::de(bytes), error);
+        }
+    }
+
+    #[test]
+    fn every_kind_has_its_own_status() {
+        assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::field("title", "is empty").status(), 422);
+        assert_eq!(AppError::Unavailable.status(), 503);
+        assert_eq!(
+            AppError::Conflict {
+                detail: "taken".into()
+            }
+            .status(),
+            409
+        );
+    }
+}

@@ -1,0 +1,127 @@
+# Shared by scripts/run.sh and scripts/test.sh: installs what is missing (idempotently,
+# quickly when present) and finds or starts PostgreSQL. Sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION=0.3.10
+SQLX_CLI_VERSION=0.8.6
+# A project-local cluster, only used where no PostgreSQL answers on 127.0.0.1:5432.
+LOCAL_PG_DIR="$ROOT/.pgdata"
+LOCAL_PG_PORT=54329
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+note() { printf '    %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Runs npm ci in a folder unless node_modules already matches its lock file.
+npm_ci() {
+  local dir=$1 stamp sum
+  stamp="$dir/node_modules/.lock-sha256"
+  sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+    return 0
+  fi
+  step "npm ci in ${dir#"$ROOT"/}"
+  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  echo "$sum" >"$stamp"
+}
+
+setup_tools() {
+  command -v cargo >/dev/null || die "cargo is not installed (https://rustup.rs)"
+  command -v npm >/dev/null || die "npm is not installed (Node.js 20 or newer)"
+
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+    step "installing cargo-leptos $CARGO_LEPTOS_VERSION (no_downloads; about 25 minutes, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+
+  # The CLI must match the wasm-bindgen crate exactly; no --locked (its lock file pins
+  # a crate version that the registry no longer has).
+  local wb
+  wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+  [ -n "$wb" ] || die "no wasm-bindgen in Cargo.lock"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+    step "installing wasm-bindgen-cli $wb (about 4 minutes, once)"
+    cargo install wasm-bindgen-cli --version "$wb" --force
+  fi
+
+  if ! sqlx --version 2>/dev/null | grep -q " $SQLX_CLI_VERSION\$"; then
+    step "installing sqlx-cli $SQLX_CLI_VERSION (about 3 minutes, once)"
+    cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --locked --no-default-features --features postgres,rustls
+  fi
+
+  # wasm-opt comes from npm's binaryen: Debian's silently breaks hydration.
+  npm_ci "$ROOT"
+}
+
+setup_browser() {
+  npm_ci "$ROOT/end2end"
+  if [ ! -x /usr/bin/chromium ]; then
+    step "installing Debian's chromium (Playwright never downloads a browser here)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+}
+
+pg_answers() { # host port
+  if command -v pg_isready >/dev/null; then
+    pg_isready -q -h "$1" -p "$2" -t 2
+  else
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+  fi
+}
+
+# Starts (creating on first use) a cluster under .pgdata, owned by the postgres user
+# when run as root, since PostgreSQL refuses to run as root.
+start_local_cluster() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$bin" ] && [ -x "$bin/initdb" ] ||
+    die "no PostgreSQL answers on 127.0.0.1:5432 and no PostgreSQL server is installed: set DATABASE_URL, or install postgresql"
+  local run=()
+  if [ "$(id -u)" -eq 0 ]; then run=(runuser -u postgres --); fi
+  if [ ! -f "$LOCAL_PG_DIR/PG_VERSION" ]; then
+    step "no PostgreSQL answers on 127.0.0.1:5432: creating a project-local cluster in .pgdata"
+    mkdir -p "$LOCAL_PG_DIR"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$LOCAL_PG_DIR"
+    "${run[@]}" "$bin/initdb" -D "$LOCAL_PG_DIR" -U postgres --auth=trust >/dev/null
+  fi
+  if ! pg_answers 127.0.0.1 "$LOCAL_PG_PORT"; then
+    step "starting the project-local PostgreSQL in .pgdata on 127.0.0.1:$LOCAL_PG_PORT"
+    "${run[@]}" "$bin/pg_ctl" -D "$LOCAL_PG_DIR" -l "$LOCAL_PG_DIR/server.log" -w \
+      -o "-p $LOCAL_PG_PORT -c listen_addresses=127.0.0.1 -k $LOCAL_PG_DIR" start >/dev/null
+  fi
+}
+
+# Exports DATABASE_URL: the caller's if set, else the local server's `todo` database, else
+# one in a project-local cluster. The database is created if it is missing.
+setup_database() {
+  if [ -z "${DATABASE_URL:-}" ] && [ -f "$ROOT/.env" ]; then
+    DATABASE_URL=$(sed -n 's/^DATABASE_URL=//p' "$ROOT/.env" | tail -n 1 | tr -d '"'"'")
+  fi
+  if [ -z "${DATABASE_URL:-}" ]; then
+    if pg_answers 127.0.0.1 5432; then
+      DATABASE_URL=postgres://postgres@127.0.0.1:5432/todo
+    else
+      start_local_cluster
+      DATABASE_URL=postgres://postgres@127.0.0.1:$LOCAL_PG_PORT/todo
+    fi
+  fi
+  export DATABASE_URL
+  sqlx database create || die "cannot reach or create the database at DATABASE_URL"
+}
+
+# The URL with another database name (tests make their own databases beside it).
+database_url_for() { # name
+  printf '%s' "${DATABASE_URL%/*}/$1"
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs the app: `scripts/run.sh` (debug, rebuilds on start),
+# `scripts/run.sh --release`, or `scripts/run.sh watch` to rebuild on every change.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+setup_tools
+setup_database
+
+mode=serve
+if [ "${1:-}" = watch ]; then mode=watch; shift; fi
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+step "building and serving; open http://$LEPTOS_SITE_ADDR once it says it is listening"
+exec cargo leptos "$mode" "$@"
