@@ -40,15 +40,15 @@ pub enum AppError {
     Internal,
     /// The server-function transport failed (network, encoding); only seen in the browser
     /// or when a request to a server function is itself malformed.
-    #[error("{0}")]
-    Transport(String),
+    #[error("{message}")]
+    Transport { message: String },
 }
 
 impl AppError {
     /// The HTTP status that this error is answered with, on every path.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::BadRequest { .. } | AppError::Transport(_) => 400,
+            AppError::BadRequest { .. } | AppError::Transport { .. } => 400,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
@@ -90,7 +90,9 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        AppError::Transport {
+            message: value.to_string(),
+        }
     }
 }
 
@@ -131,7 +133,9 @@ mod tests {
                 retry_after_secs: 30,
             },
             AppError::Unavailable,
-            AppError::Transport("offline".into()),
+            AppError::Transport {
+                message: "offline".into(),
+            },
         ];
         for error in errors {
             let bytes = error.ser();

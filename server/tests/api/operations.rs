@@ -26,11 +26,10 @@ async fn readyz_answers_200_when_the_database_answers(pool: PgPool) {
 #[sqlx::test(migrations = false)]
 async fn migrations_run_on_start(pool: PgPool) {
     let _app = spawn_app(pool.clone()).await;
-    let applied: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&pool)
-            .await
-            .expect("the migrations table is missing");
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&pool)
+        .await
+        .expect("the migrations table is missing");
     let on_disk = std::fs::read_dir("../migrations")
         .expect("no migrations folder")
         .filter(|entry| {
@@ -61,10 +60,7 @@ async fn spawn_app_behind_proxy(pool: &PgPool) -> (TestApp, Proxy) {
         .next()
         .expect("the database host has no address");
     let proxy = Proxy::start(target).await;
-    let proxied = (*options)
-        .clone()
-        .host("127.0.0.1")
-        .port(proxy.addr.port());
+    let proxied = (*options).clone().host("127.0.0.1").port(proxy.addr.port());
     let app_pool = PgPoolOptions::new()
         .max_connections(2)
         .acquire_timeout(Duration::from_secs(1))

@@ -36,7 +36,10 @@ async fn the_start_page_is_rendered_on_the_server_with_the_stored_count(pool: Pg
     // The count comes from the database, rendered into the HTML by the server.
     assert!(html.contains(">1<"), "the stored count 1 is not in {html}");
     // The hydration script is referenced, so the browser can take the page over.
-    assert!(html.contains("/pkg/todo.js"), "no hydration script in {html}");
+    assert!(
+        html.contains("/pkg/todo.js"),
+        "no hydration script in {html}"
+    );
 }
 
 #[sqlx::test(migrations = false)]

@@ -39,8 +39,7 @@ impl Proxy {
                     }
                     let task = tokio::spawn(async move {
                         if let Ok(mut upstream) = TcpStream::connect(target).await {
-                            let _ =
-                                tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                            let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
                         }
                     });
                     connections
