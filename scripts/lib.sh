@@ -26,7 +26,8 @@ npm_ci() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
     return 0
   fi
-  step "npm ci in ${dir#"$ROOT"/}"
+  local where=${dir#"$ROOT"}
+  step "npm ci in ${where:-the workspace root}"
   (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   echo "$sum" >"$stamp"
 }
@@ -125,3 +126,18 @@ setup_database() {
 database_url_for() { # name
   printf '%s' "${DATABASE_URL%/*}/$1"
 }
+
+# Runs a command with DATABASE_URL on a fresh, migrated database that is dropped after.
+with_scratch_database() { # name-prefix command...
+  local url status=0
+  url=$(database_url_for "$1_$(date +%s)_$$")
+  shift
+  DATABASE_URL=$url sqlx database create
+  DATABASE_URL=$url sqlx migrate run --source "$ROOT/migrations" >/dev/null
+  DATABASE_URL=$url SQLX_OFFLINE=false "$@" || status=$?
+  DATABASE_URL=$url sqlx database drop -y >/dev/null || true
+  return "$status"
+}
+
+# The packages whose queries sqlx checks: the server, and the app with `ssr`.
+SQLX_PREPARE_ARGS=(--workspace -- -p server --all-targets)

@@ -20,6 +20,10 @@ target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import js
 step "rustfmt"
 cargo fmt --all -- --check
 
+step "sqlx query data (.sqlx/) matches the queries and the migrations"
+with_scratch_database todo_sqlx_check cargo sqlx prepare --check "${SQLX_PREPARE_ARGS[@]}" ||
+  die ".sqlx/ is stale: run scripts/sqlx-prepare.sh and commit .sqlx/"
+
 step "clippy (server and app with ssr; frontend and app with hydrate)"
 cargo clippy --locked -p server --all-targets -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
