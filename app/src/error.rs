@@ -24,8 +24,11 @@ pub enum AppError {
     BadRequest { detail: String },
     #[error("some fields are invalid")]
     Validation { errors: Vec<FieldError> },
-    #[error("authentication is required")]
+    #[error("a valid bearer token is required")]
     Unauthorized,
+    /// Sign-in failed: one answer for an unknown email and a wrong password.
+    #[error("the email or password is incorrect")]
+    InvalidCredentials,
     #[error("this resource belongs to someone else")]
     Forbidden,
     #[error("not found")]
@@ -34,6 +37,8 @@ pub enum AppError {
     Conflict { detail: String },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("{detail}")]
+    UnsupportedMediaType { detail: String },
     #[error("the service is temporarily unavailable")]
     Unavailable,
     #[error("an internal error occurred")]
@@ -49,10 +54,11 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::BadRequest { .. } | AppError::Transport { .. } => 400,
-            AppError::Unauthorized => 401,
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict { .. } => 409,
+            AppError::UnsupportedMediaType { .. } => 415,
             AppError::Validation { .. } => 422,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
@@ -69,6 +75,7 @@ impl AppError {
             403 => "Forbidden",
             404 => "Not Found",
             409 => "Conflict",
+            415 => "Unsupported Media Type",
             422 => "Unprocessable Content",
             429 => "Too Many Requests",
             503 => "Service Unavailable",
@@ -99,6 +106,12 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::AppError;
+    use axum::{
+        http::{header, HeaderValue, StatusCode},
+        response::{IntoResponse, Response},
+        Json,
+    };
+    use serde_json::json;
 
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
@@ -111,12 +124,45 @@ mod ssr {
                     tracing::warn!(error = %error, "database unavailable");
                     AppError::Unavailable
                 }
-                sqlx::Error::RowNotFound => AppError::NotFound,
                 _ => {
                     tracing::error!(error = %error, "database error");
                     AppError::Internal
                 }
             }
+        }
+    }
+
+    /// RFC 9457 problem details: the one place where errors become HTTP answers, for
+    /// the REST routes and the extractors alike.
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let status =
+                StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut body = json!({
+                "type": "about:blank",
+                "title": self.title(),
+                "status": status.as_u16(),
+                "detail": self.to_string(),
+            });
+            if let AppError::Validation { errors } = &self {
+                body["errors"] = json!(errors);
+            }
+            let mut response = (status, Json(body)).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            match &self {
+                AppError::Unauthorized | AppError::InvalidCredentials => {
+                    headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                }
+                AppError::TooManyRequests { retry_after_secs } => {
+                    headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                }
+                _ => {}
+            }
+            response
         }
     }
 }

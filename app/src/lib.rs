@@ -1,6 +1,7 @@
 //! The web application: components, routes and server functions. Compiled twice: with
 //! `ssr` into the server, and with `hydrate` into the browser bundle.
 
+pub mod auth;
 pub mod clicks;
 pub mod error;
 #[cfg(feature = "ssr")]

@@ -1,18 +1,20 @@
-//! What every request handler on the server shares: options, the database pool.
+//! What every request handler on the server shares: options, the pool, the services.
 //!
 //! It lives in `app` (server side only) because server functions need to name it: the
 //! axum integration provides it to them as context, and the REST handlers in `server`
 //! take it as axum state.
 
-use crate::error::AppError;
+use crate::{auth::service::AuthService, error::AppError};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::PgPool;
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    pub auth: Arc<AuthService>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

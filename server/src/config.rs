@@ -1,8 +1,12 @@
 //! Configuration from the environment (and a `.env` file, loaded by `main`).
 
+use app::auth::{
+    config::{AuthConfig, ThrottleConfig},
+    trusted::TrustedIssuerConfig,
+};
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -19,6 +23,7 @@ pub struct Config {
     /// Site address, output name and paths of the built assets (`LEPTOS_*`).
     pub leptos_options: LeptosOptions,
     pub database: DatabaseConfig,
+    pub auth: AuthConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -48,8 +53,91 @@ impl Config {
                 max_connections: parsed("DATABASE_MAX_CONNECTIONS", 10)?,
                 acquire_timeout: Duration::from_secs(parsed("DATABASE_ACQUIRE_TIMEOUT_SECS", 3)?),
             },
+            auth: auth_from_env()?,
         })
     }
+}
+
+/// Defaults fit one local instance; production sets `AUTH_ISSUER` and `AUTH_AUDIENCE`.
+const DEFAULT_ISSUER: &str = "todo-app";
+const DEFAULT_AUDIENCE: &str = "todo-app";
+
+fn auth_from_env() -> Result<AuthConfig, ConfigError> {
+    let ttl: u64 = parsed("AUTH_TOKEN_TTL_SECS", 3600)?;
+    if !(60..=30 * 24 * 3600).contains(&ttl) {
+        return Err(ConfigError::Invalid {
+            name: "AUTH_TOKEN_TTL_SECS",
+            reason: "must be between 60 seconds and 30 days".into(),
+        });
+    }
+    let defaults = ThrottleConfig::default();
+    let mut config = AuthConfig::new(
+        optional("AUTH_ISSUER").unwrap_or_else(|| DEFAULT_ISSUER.into()),
+        optional("AUTH_AUDIENCE").unwrap_or_else(|| DEFAULT_AUDIENCE.into()),
+    );
+    config.token_ttl = Duration::from_secs(ttl);
+    config.signing_key_file = optional("AUTH_SIGNING_KEY_FILE").map(PathBuf::from);
+    config.trusted = trusted_from_env()?;
+    config.throttle = ThrottleConfig {
+        window: Duration::from_secs(parsed(
+            "AUTH_SIGN_IN_WINDOW_SECS",
+            defaults.window.as_secs(),
+        )?),
+        max_per_email: parsed("AUTH_SIGN_IN_MAX_PER_EMAIL", defaults.max_per_email)?,
+        max_per_client: parsed("AUTH_SIGN_IN_MAX_PER_CLIENT", defaults.max_per_client)?,
+    };
+    config.trust_forwarded_for = parsed("AUTH_TRUST_FORWARDED_FOR", false)?;
+    if config
+        .trusted
+        .as_ref()
+        .is_some_and(|t| t.issuer == config.issuer)
+    {
+        return Err(ConfigError::Invalid {
+            name: "AUTH_TRUSTED_ISSUER",
+            reason: "must differ from AUTH_ISSUER".into(),
+        });
+    }
+    Ok(config)
+}
+
+fn trusted_from_env() -> Result<Option<TrustedIssuerConfig>, ConfigError> {
+    let issuer = optional("AUTH_TRUSTED_ISSUER");
+    let jwks_url = optional("AUTH_TRUSTED_JWKS_URL");
+    let (issuer, jwks_url) = match (issuer, jwks_url) {
+        (None, None) => return Ok(None),
+        (Some(issuer), Some(url)) => (issuer, url),
+        (None, Some(_)) => {
+            return Err(ConfigError::Missing {
+                name: "AUTH_TRUSTED_ISSUER",
+            })
+        }
+        (Some(_), None) => {
+            return Err(ConfigError::Missing {
+                name: "AUTH_TRUSTED_JWKS_URL",
+            })
+        }
+    };
+    if !(jwks_url.starts_with("https://") || jwks_url.starts_with("http://")) {
+        return Err(ConfigError::Invalid {
+            name: "AUTH_TRUSTED_JWKS_URL",
+            reason: "must be an http(s) URL".into(),
+        });
+    }
+    Ok(Some(TrustedIssuerConfig {
+        // Better Auth uses its base URL for both `iss` and `aud`.
+        audience: optional("AUTH_TRUSTED_AUDIENCE").unwrap_or_else(|| issuer.clone()),
+        issuer,
+        jwks_url,
+        cache_for: Duration::from_secs(parsed("AUTH_TRUSTED_JWKS_CACHE_SECS", 300)?),
+        min_refetch_gap: Duration::from_secs(5),
+    }))
+}
+
+fn optional(name: &'static str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn required(name: &'static str) -> Result<String, ConfigError> {

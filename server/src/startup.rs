@@ -2,7 +2,7 @@
 
 use crate::{config::Config, db, http};
 use anyhow::Context;
-use app::{shell, state::AppState, App};
+use app::{auth::service::AuthService, shell, state::AppState, App};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
@@ -32,6 +32,9 @@ impl Application {
         db::migrate(&pool)
             .await
             .context("cannot run the database migrations")?;
+        let auth = AuthService::start(pool.clone(), config.auth)
+            .await
+            .context("cannot start the identity service")?;
         let addr = config.leptos_options.site_addr;
         let listener = TcpListener::bind(addr)
             .await
@@ -39,6 +42,7 @@ impl Application {
         let state = AppState {
             leptos_options: config.leptos_options,
             pool,
+            auth,
         };
         Ok(Application {
             listener,
@@ -51,7 +55,11 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // The peer address feeds the per-client sign-in limit.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }

@@ -1,6 +1,5 @@
 //! Liveness and readiness probes.
 
-use super::error::ApiError;
 use app::{error::AppError, state::AppState};
 use axum::{extract::State, routing::get, Json, Router};
 use serde_json::{json, Value};
@@ -20,7 +19,7 @@ async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
     let ping = async {
         let mut conn = state.pool.acquire().await?;
         conn.ping().await
@@ -29,11 +28,11 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> 
         Ok(Ok(())) => Ok(Json(json!({ "status": "ready" }))),
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness: database does not answer");
-            Err(AppError::Unavailable.into())
+            Err(AppError::Unavailable)
         }
         Err(_) => {
             tracing::warn!("readiness: database did not answer in time");
-            Err(AppError::Unavailable.into())
+            Err(AppError::Unavailable)
         }
     }
 }

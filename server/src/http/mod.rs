@@ -1,8 +1,9 @@
 //! Plain HTTP routes: operations probes and the JSON API of `shared/API.md`.
-//! Handlers are thin: they extract, call the service layer in `app`, and answer.
+//! Handlers are thin: they extract, call a service in `app`, and answer.
 
-pub mod error;
+mod auth;
 mod health;
+pub mod json;
 
 use app::state::AppState;
 use axum::{routing::any, Router};
@@ -10,6 +11,7 @@ use axum::{routing::any, Router};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
-        .route("/api", any(error::api_not_found))
-        .route("/api/{*rest}", any(error::api_not_found))
+        .merge(auth::router())
+        .route("/api", any(json::api_not_found))
+        .route("/api/{*rest}", any(json::api_not_found))
 }

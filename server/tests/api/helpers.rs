@@ -1,15 +1,28 @@
+use app::auth::config::{AuthConfig, ThrottleConfig};
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
+use serde_json::{json, Value};
 use server::{
     config::{Config, DatabaseConfig},
     startup::Application,
 };
 use sqlx::PgPool;
 use std::{net::SocketAddr, sync::Once, time::Duration};
+use tokio::task::JoinHandle;
+
+pub const ISSUER: &str = "https://todo.test";
+pub const AUDIENCE: &str = "todo-test";
 
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    pub server: JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 impl TestApp {
@@ -24,6 +37,64 @@ impl TestApp {
             .await
             .expect("request failed")
     }
+
+    pub async fn get_authorized(&self, path: &str, authorization: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("authorization", authorization)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn me(&self, token: &str) -> reqwest::Response {
+        self.get_authorized("/api/me", &format!("Bearer {token}"))
+            .await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn sign_up_as(&self, email: &str, password: &str, name: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/auth/sign-up",
+            &json!({ "email": email, "password": password, "name": name }),
+        )
+        .await
+    }
+
+    pub async fn sign_in_as(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/auth/sign-in",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn sign_out(&self, token: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/auth/sign-out"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Signs up a fresh user and returns the session body.
+    pub async fn new_user(&self) -> Value {
+        let email = format!("user-{}@example.com", uuid::Uuid::new_v4());
+        let response = self
+            .sign_up_as(&email, "a long and unusual secret", "Test User")
+            .await;
+        assert_eq!(response.status(), 201);
+        response.json().await.expect("session JSON")
+    }
 }
 
 /// Logs go to the test output only when `TEST_LOG` is set.
@@ -37,6 +108,12 @@ fn init_logs() {
 }
 
 pub fn test_config() -> Config {
+    let mut auth = AuthConfig::new(ISSUER, AUDIENCE);
+    auth.throttle = ThrottleConfig {
+        window: Duration::from_secs(900),
+        max_per_email: 5,
+        max_per_client: 30,
+    };
     Config {
         leptos_options: LeptosOptions::builder()
             .output_name("todo")
@@ -49,28 +126,33 @@ pub fn test_config() -> Config {
             max_connections: 5,
             acquire_timeout: Duration::from_secs(1),
         },
+        auth,
     }
 }
 
 /// Starts the application on a free port, on the given database, in the background.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, test_config()).await
+}
+
+pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
     init_logs();
-    let app = Application::build_with_pool(test_config(), pool)
+    let app = Application::build_with_pool(config, pool)
         .await
         .expect("the application does not start");
     let addr = app.local_addr().expect("no local address");
-    tokio::spawn(app.run_until_stopped());
     TestApp {
         addr,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
             .build()
             .expect("cannot build the HTTP client"),
+        server: tokio::spawn(app.run_until_stopped()),
     }
 }
 
-pub async fn problem(response: reqwest::Response) -> serde_json::Value {
+pub async fn problem(response: reqwest::Response) -> Value {
     let content_type = response
         .headers()
         .get("content-type")
@@ -79,4 +161,17 @@ pub async fn problem(response: reqwest::Response) -> serde_json::Value {
         .to_owned();
     assert_eq!(content_type, "application/problem+json");
     response.json().await.expect("the problem body is not JSON")
+}
+
+/// Asserts a 401 as API.md wants it, and returns its body.
+pub async fn assert_unauthorized(response: reqwest::Response) -> Value {
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok()),
+        Some("Bearer")
+    );
+    problem(response).await
 }

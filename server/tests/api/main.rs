@@ -1,7 +1,11 @@
 //! Integration tests: the real application over real HTTP, each test on its own fresh
 //! PostgreSQL database (`#[sqlx::test]` creates it and drops it afterwards).
 
+mod external;
 mod helpers;
+mod identity;
 mod operations;
 mod pages;
 mod proxy;
+mod restart;
+mod tokens;

@@ -1,8 +1,7 @@
 use crate::{
-    helpers::{problem, spawn_app, test_config, TestApp},
+    helpers::{problem, spawn_app, spawn_app_with, test_config, TestApp},
     proxy::Proxy,
 };
-use server::startup::Application;
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use std::{
     net::ToSocketAddrs,
@@ -67,16 +66,7 @@ async fn spawn_app_behind_proxy(pool: &PgPool) -> (TestApp, Proxy) {
         .connect_with(proxied)
         .await
         .expect("cannot connect through the proxy");
-    let app = Application::build_with_pool(test_config(), app_pool)
-        .await
-        .expect("the application does not start");
-    let addr = app.local_addr().expect("no local address");
-    tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client");
-    (TestApp { addr, client }, proxy)
+    (spawn_app_with(app_pool, test_config()).await, proxy)
 }
 
 #[sqlx::test(migrations = false)]

@@ -1,0 +1,51 @@
+//! Server functions of identity, for the web app. Thin: each calls `AuthService`.
+
+use super::model::{AuthSession, SignInRequest, SignUpRequest, User};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/rpc", endpoint = "auth/sign-up")]
+pub async fn sign_up(request: SignUpRequest) -> Result<AuthSession, AppError> {
+    use crate::state::{answer, app_state};
+    answer(async { app_state()?.auth.sign_up(request).await }.await)
+}
+
+#[server(prefix = "/rpc", endpoint = "auth/sign-in")]
+pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
+    use crate::state::{answer, app_state};
+    answer(
+        async {
+            let state = app_state()?;
+            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+            let client = super::client_address(&parts, state.auth.config().trust_forwarded_for);
+            state.auth.sign_in(request, &client).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::state::{answer, app_state};
+    answer(
+        async {
+            let state = app_state()?;
+            let user = super::require_user(&state).await?;
+            state.auth.sign_out(&user).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "auth/me")]
+pub async fn current_user() -> Result<User, AppError> {
+    use crate::state::{answer, app_state};
+    answer(
+        async {
+            let state = app_state()?;
+            let user = super::require_user(&state).await?;
+            state.auth.me(&user).await
+        }
+        .await,
+    )
+}

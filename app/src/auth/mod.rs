@@ -1,0 +1,32 @@
+//! Identity: accounts, tokens, and the verification of every request.
+//!
+//! `model`, `validate` and `api` are compiled for the browser too; the rest is
+//! server-only.
+
+pub mod api;
+pub mod model;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+mod extract;
+#[cfg(feature = "ssr")]
+pub mod identity;
+#[cfg(feature = "ssr")]
+pub mod keys;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod token;
+#[cfg(feature = "ssr")]
+pub mod trusted;
+
+#[cfg(feature = "ssr")]
+pub use extract::{client_address, require_user};
+#[cfg(feature = "ssr")]
+pub use identity::AuthUser;

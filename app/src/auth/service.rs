@@ -1,0 +1,355 @@
+//! Identity as a service: sign-up, sign-in, sign-out, and verifying the token of every
+//! request. The REST routes and the server functions both call this, and nothing else.
+
+use super::{
+    config::AuthConfig,
+    db,
+    identity::AuthUser,
+    keys::{JwkSet, KeyError, OwnKeys},
+    model::{AuthSession, SignInRequest, SignUpRequest, User},
+    password,
+    token::{self, Grant, Rejection},
+    trusted::TrustedIssuer,
+    validate,
+};
+use crate::error::AppError;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use chrono::{DateTime, Utc};
+use http::{header::AUTHORIZATION, HeaderMap};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use std::{sync::Arc, time::Duration};
+
+pub struct AuthService {
+    pool: PgPool,
+    config: AuthConfig,
+    keys: Arc<OwnKeys>,
+    trusted: Option<TrustedIssuer>,
+}
+
+impl std::fmt::Debug for AuthService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthService")
+            .field("issuer", &self.config.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error("AUTH_TRUSTED_*: {0}")]
+    Trusted(String),
+    #[error("cannot prepare password hashing")]
+    Password,
+}
+
+/// How often expired revocations and closed attempt windows are deleted.
+const CLEAN_EVERY: Duration = Duration::from_secs(600);
+
+impl AuthService {
+    /// Loads (or makes) the signing keys and starts the background refreshes.
+    pub async fn start(pool: PgPool, config: AuthConfig) -> Result<Arc<Self>, StartError> {
+        let keys = Arc::new(
+            OwnKeys::load(
+                pool.clone(),
+                config.signing_key_file.as_deref(),
+                config.token_ttl,
+            )
+            .await?,
+        );
+        keys.spawn_refresher();
+        let trusted = match &config.trusted {
+            Some(trusted) => {
+                Some(TrustedIssuer::new(trusted.clone()).map_err(StartError::Trusted)?)
+            }
+            None => None,
+        };
+        tokio::task::spawn_blocking(password::warm_up)
+            .await
+            .map_err(|_| StartError::Password)?
+            .map_err(|_| StartError::Password)?;
+        let service = Arc::new(AuthService {
+            pool,
+            config,
+            keys,
+            trusted,
+        });
+        service.spawn_cleaner();
+        Ok(service)
+    }
+
+    fn spawn_cleaner(self: &Arc<Self>) {
+        let service = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(CLEAN_EVERY);
+            loop {
+                ticks.tick().await;
+                let Some(service) = service.upgrade() else {
+                    break;
+                };
+                if let Err(error) =
+                    db::delete_expired(&service.pool, service.config.throttle.window).await
+                {
+                    tracing::warn!(%error, "cannot delete expired revocations and attempts");
+                }
+            }
+        });
+    }
+
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
+    }
+
+    /// The public keys that verify our tokens.
+    pub fn jwks(&self) -> JwkSet {
+        self.keys.ring().jwks.clone()
+    }
+
+    /// Rereads our keys now (after a rotation, say).
+    pub async fn refresh_keys(&self) -> Result<(), AppError> {
+        self.keys.refresh().await
+    }
+
+    pub async fn sign_up(&self, request: SignUpRequest) -> Result<AuthSession, AppError> {
+        let account = validate::new_account(request)?;
+        if password::is_common(&account.password) {
+            return Err(AppError::field(
+                "password",
+                "This password is among the most common ones. Choose another.",
+            ));
+        }
+        let hash = password::hash(account.password).await?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let inserted = db::insert_local_user(
+            &self.pool,
+            &id,
+            &self.config.issuer,
+            &account.email,
+            &account.name,
+            &hash,
+        )
+        .await;
+        let user = match inserted {
+            Ok(user) => user,
+            Err(sqlx::Error::Database(error))
+                if error.constraint() == Some(db::LOCAL_EMAIL_KEY) =>
+            {
+                return Err(AppError::Conflict {
+                    detail: "An account with this email already exists.".into(),
+                });
+            }
+            Err(error) => return Err(error.into()),
+        };
+        tracing::info!(user_id = %user.id, "signed up");
+        self.session_for(&user)
+    }
+
+    /// `client` is the caller's address, for the per-client limit.
+    pub async fn sign_in(
+        &self,
+        request: SignInRequest,
+        client: &str,
+    ) -> Result<AuthSession, AppError> {
+        let credentials = validate::credentials(request)?;
+        let limits = &self.config.throttle;
+        let counts =
+            db::count_sign_in_attempt(&self.pool, &credentials.email, client, limits.window)
+                .await?;
+        let over = |(attempts, ends): (i32, DateTime<Utc>), max: u32| {
+            (i64::from(attempts) > i64::from(max)).then_some(ends)
+        };
+        let blocked_until = [
+            over(counts.by_email, limits.max_per_email),
+            over(counts.by_client, limits.max_per_client),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(until) = blocked_until {
+            let retry_after_secs = (until - Utc::now()).num_seconds().max(1) as u64;
+            tracing::info!(retry_after_secs, "sign-in refused: too many attempts");
+            return Err(AppError::TooManyRequests { retry_after_secs });
+        }
+
+        let account = db::local_account_by_email(&self.pool, &credentials.email).await?;
+        let stored = account.as_ref().map(|a| a.password_hash.clone());
+        // The same Argon2id work is done when the email is unknown.
+        if !password::verify(credentials.password, stored).await? {
+            return Err(AppError::InvalidCredentials);
+        }
+        let Some(account) = account else {
+            return Err(AppError::InvalidCredentials);
+        };
+        db::forgive_sign_in_attempt(&self.pool, &credentials.email, client).await?;
+        tracing::info!(user_id = %account.user.id, "signed in");
+        self.session_for(&account.user)
+    }
+
+    /// Refuses the user's token from now on, on every instance.
+    pub async fn sign_out(&self, user: &AuthUser) -> Result<(), AppError> {
+        db::revoke(&self.pool, user.token_id(), user.token_expires_at()).await?;
+        tracing::info!(user_id = %user.id(), "signed out");
+        Ok(())
+    }
+
+    pub async fn me(&self, user: &AuthUser) -> Result<User, AppError> {
+        db::user_by_id(&self.pool, user.id())
+            .await?
+            .map(|row| row.to_user())
+            .ok_or(AppError::Unauthorized)
+    }
+
+    fn session_for(&self, user: &db::UserRow) -> Result<AuthSession, AppError> {
+        let ring = self.keys.ring();
+        let now = Utc::now().timestamp();
+        let ttl = self.config.token_ttl.as_secs();
+        let token_id = uuid::Uuid::new_v4().to_string();
+        let token = token::issue(
+            &ring.signing,
+            &Grant {
+                subject: &user.id,
+                email: &user.email,
+                name: &user.name,
+                issuer: &self.config.issuer,
+                audience: &self.config.audience,
+                issued_at: now,
+                expires_at: now.saturating_add(ttl as i64),
+                token_id: &token_id,
+            },
+        )?;
+        Ok(AuthSession {
+            token,
+            token_type: "Bearer".into(),
+            expires_in: ttl,
+            user: user.to_user(),
+        })
+    }
+
+    /// The one verification path of every protected route and server function.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<AuthUser, AppError> {
+        let raw = bearer_token(headers)?;
+        let unverified = token::parse(raw)?;
+        let iss = unverified.claims.iss.clone();
+        let own = iss == self.config.issuer;
+        let (key, audience) = if own {
+            (
+                self.keys.verifying_key(&unverified.kid).await,
+                self.config.audience.as_str(),
+            )
+        } else {
+            match &self.trusted {
+                Some(trusted) if trusted.config.issuer == iss => (
+                    trusted.key(&unverified.kid).await,
+                    trusted.config.audience.as_str(),
+                ),
+                _ => return Err(Rejection::UnknownIssuer.into()),
+            }
+        };
+        let key = key.ok_or(Rejection::UnknownKey)?;
+        let claims = unverified.verify(&key, audience, Utc::now().timestamp())?;
+        let token_id = match (&claims.jti, own) {
+            (Some(jti), _) if !jti.is_empty() => jti.clone(),
+            // Our tokens always carry a jti; a signed one without is not ours.
+            (_, true) => return Err(Rejection::MissingTokenId.into()),
+            // External tokens may lack one: the token's hash stands in.
+            (_, false) => format!(
+                "sha256:{}",
+                URL_SAFE_NO_PAD.encode(Sha256::digest(raw.as_bytes()))
+            ),
+        };
+
+        let access = db::access(&self.pool, &claims.sub, &token_id).await?;
+        if access.revoked {
+            return Err(Rejection::Revoked.into());
+        }
+        let email = claims
+            .email
+            .as_deref()
+            .map(validate::normalize_email)
+            .filter(|e| validate::email_problem(e).is_none())
+            .unwrap_or_default();
+        let name = claims
+            .name
+            .as_deref()
+            .map(|n| {
+                n.trim()
+                    .chars()
+                    .take(validate::NAME_MAX_CHARS)
+                    .collect::<String>()
+            })
+            .map(|n| n.trim().to_owned())
+            .unwrap_or_default();
+        match access.issuer.as_deref() {
+            Some(owner) if owner != iss => return Err(Rejection::IssuerMismatch.into()),
+            Some(_) => {
+                let fills = (access.email_missing && !email.is_empty())
+                    || (access.name_missing && !name.is_empty());
+                if fills {
+                    db::upsert_token_user(&self.pool, &claims.sub, &iss, &email, &name).await?;
+                }
+            }
+            None => {
+                // First sight of this subject: its row is made from the token.
+                let made =
+                    db::upsert_token_user(&self.pool, &claims.sub, &iss, &email, &name).await?;
+                if made.is_none() {
+                    return Err(Rejection::IssuerMismatch.into());
+                }
+                tracing::info!(user_id = %claims.sub, issuer = %iss, "user row made from a token");
+            }
+        }
+        let expires_at = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
+        Ok(AuthUser::verified(claims.sub, iss, token_id, expires_at))
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header, and nothing else.
+fn bearer_token(headers: &HeaderMap) -> Result<&str, Rejection> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(Rejection::Malformed);
+    };
+    let value = value.to_str().map_err(|_| Rejection::Malformed)?;
+    let (scheme, token) = value.split_once(' ').ok_or(Rejection::Malformed)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
+        return Err(Rejection::Malformed);
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in values {
+            map.append(AUTHORIZATION, HeaderValue::from_str(v).expect("header"));
+        }
+        map
+    }
+
+    #[test]
+    fn only_one_bearer_header_is_read() {
+        assert_eq!(
+            bearer_token(&headers(&["Bearer abc.def.ghi"])),
+            Ok("abc.def.ghi")
+        );
+        assert_eq!(bearer_token(&headers(&["bearer abc"])), Ok("abc"));
+        for bad in [
+            &[][..],
+            &["Basic dXNlcjpwYXNz"],
+            &["Bearer"],
+            &["Bearer "],
+            &["Bearer a b"],
+            &["Token abc"],
+            &["Bearer a", "Bearer b"],
+        ] {
+            assert!(bearer_token(&headers(bad)).is_err(), "{bad:?}");
+        }
+    }
+}

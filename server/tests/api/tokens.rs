@@ -1,0 +1,244 @@
+//! API.md's status-code table for tokens: every way a token can be wrong is the same 401
+//! with `WWW-Authenticate: Bearer`, and a body that does not say which check failed.
+
+use crate::helpers::{assert_unauthorized, spawn_app, spawn_app_with, test_config, TestApp};
+use app::auth::keys::thumbprint;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use ed25519_dalek::pkcs8::{spki::der::pem::LineEnding, EncodePrivateKey};
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+fn b64(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+fn decode(token: &str, index: usize) -> Value {
+    let part = token.split('.').nth(index).expect("segment");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("b64")).expect("json")
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+pub fn random_signing_key() -> SigningKey {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).expect("randomness");
+    SigningKey::from_bytes(&seed)
+}
+
+pub fn sign(key: &SigningKey, header: &Value, claims: &Value) -> String {
+    let input = format!("{}.{}", b64(header), b64(claims));
+    let signature = key.sign(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+}
+
+/// A user's valid token, and its claims as a template for forged ones.
+async fn valid_token(app: &TestApp) -> (String, Value, Value) {
+    let session = app.new_user().await;
+    let token = session["token"].as_str().expect("token").to_owned();
+    let header = decode(&token, 0);
+    let claims = decode(&token, 1);
+    (token, header, claims)
+}
+
+async fn public_key_bytes(app: &TestApp, kid: &str) -> Vec<u8> {
+    let jwks: Value = app.get("/api/auth/jwks").await.json().await.expect("JSON");
+    let jwk = jwks["keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["kid"] == kid))
+        .expect("the key")
+        .clone();
+    URL_SAFE_NO_PAD
+        .decode(jwk["x"].as_str().expect("x"))
+        .expect("b64")
+}
+
+fn with(claims: &Value, key: &str, value: Value) -> Value {
+    let mut claims = claims.clone();
+    claims[key] = value;
+    claims
+}
+
+#[sqlx::test(migrations = false)]
+async fn every_bad_token_is_the_same_401(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (token, header, claims) = valid_token(&app).await;
+    assert_eq!(app.me(&token).await.status(), 200);
+    let kid = header["kid"].as_str().expect("kid").to_owned();
+    let (input, signature) = token.rsplit_once('.').expect("token");
+
+    // A signature from some other key, on otherwise perfect claims.
+    let stranger = random_signing_key();
+    let foreign = sign(&stranger, &header, &claims);
+
+    // Payload changed after signing.
+    let tampered_payload = {
+        let parts: Vec<&str> = token.split('.').collect();
+        format!(
+            "{}.{}.{}",
+            parts[0],
+            b64(&with(&claims, "name", json!("Mallory"))),
+            parts[2]
+        )
+    };
+    // One bit of the signature flipped.
+    let tampered_signature = {
+        let mut bytes = URL_SAFE_NO_PAD.decode(signature).expect("b64");
+        bytes[0] ^= 1;
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(bytes))
+    };
+    let alg_none = format!(
+        "{}.{}.",
+        b64(&json!({"alg": "none", "typ": "JWT", "kid": kid})),
+        b64(&claims)
+    );
+    // The classic confusion: HS256 keyed with the public key's bytes.
+    let public = public_key_bytes(&app, &kid).await;
+    let mut hs_header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    hs_header.kid = Some(kid.clone());
+    let hs256 = jsonwebtoken::encode(
+        &hs_header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(&public),
+    )
+    .expect("HS256 token");
+    let hs256_with_x = jsonwebtoken::encode(
+        &hs_header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(URL_SAFE_NO_PAD.encode(&public).as_bytes()),
+    )
+    .expect("HS256 token");
+
+    let cases: Vec<(&str, String)> = vec![
+        ("foreign signature", format!("Bearer {foreign}")),
+        ("tampered payload", format!("Bearer {tampered_payload}")),
+        ("tampered signature", format!("Bearer {tampered_signature}")),
+        ("alg none", format!("Bearer {alg_none}")),
+        ("HS256 with the public key", format!("Bearer {hs256}")),
+        ("HS256 with the public x", format!("Bearer {hs256_with_x}")),
+        ("garbage", "Bearer not-a-token".into()),
+        ("garbage with dots", "Bearer a.b.c".into()),
+        ("empty bearer", "Bearer ".into()),
+        ("basic", "Basic dXNlcjpwYXNzd29yZA==".into()),
+        ("no scheme", token.clone()),
+        ("unknown kid", {
+            let h = json!({"alg": "EdDSA", "typ": "JWT", "kid": "no-such-key"});
+            format!("Bearer {}", sign(&stranger, &h, &claims))
+        }),
+    ];
+    let mut bodies = Vec::new();
+    for (case, authorization) in &cases {
+        let response = app.get_authorized("/api/me", authorization).await;
+        assert_eq!(response.status(), 401, "{case}");
+        bodies.push((case.to_string(), assert_unauthorized(response).await));
+    }
+    let response = app.get("/api/me").await;
+    bodies.push(("no header".into(), assert_unauthorized(response).await));
+
+    let first = bodies[0].1.clone();
+    for (case, body) in &bodies {
+        assert_eq!(body, &first, "{case} says something the others do not");
+    }
+}
+
+/// An app that signs with a key from AUTH_SIGNING_KEY_FILE, which the test also holds.
+pub async fn spawn_app_with_key_file(
+    pool: PgPool,
+) -> (TestApp, SigningKey, String, tempfile_path::TempPath) {
+    let key = random_signing_key();
+    let pem = key.to_pkcs8_pem(LineEnding::LF).expect("PEM");
+    let path = tempfile_path::TempPath::new("signing-key.pem", pem.as_bytes());
+    let mut config = test_config();
+    config.auth.signing_key_file = Some(path.0.clone());
+    let app = spawn_app_with(pool, config).await;
+    let kid = thumbprint(&key.verifying_key());
+    (app, key, kid, path)
+}
+
+/// A file removed when the test ends.
+pub mod tempfile_path {
+    use std::path::PathBuf;
+
+    pub struct TempPath(pub PathBuf);
+
+    impl TempPath {
+        pub fn new(name: &str, contents: &[u8]) -> Self {
+            let path = std::env::temp_dir().join(format!("{}-{name}", uuid::Uuid::new_v4()));
+            std::fs::write(&path, contents).expect("write a temporary file");
+            TempPath(path)
+        }
+    }
+
+    impl Drop for TempPath {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn our_signature_on_wrong_claims_is_still_401(pool: PgPool) {
+    let (app, key, kid, _file) = spawn_app_with_key_file(pool).await;
+    let session = app.new_user().await;
+    let token = session["token"].as_str().expect("token");
+    assert_eq!(
+        decode(token, 0)["kid"],
+        kid.as_str(),
+        "the app signs with the file's key"
+    );
+    let claims = decode(token, 1);
+    let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": kid});
+
+    // Our key and our claims, minted by the test: accepted, which shows the key is ours.
+    assert_eq!(app.me(&sign(&key, &header, &claims)).await.status(), 200);
+
+    let now = now();
+    let cases = [
+        (
+            "expired",
+            with(
+                &with(&claims, "exp", json!(now - 120)),
+                "iat",
+                json!(now - 3720),
+            ),
+        ),
+        ("not yet valid", with(&claims, "nbf", json!(now + 3600))),
+        (
+            "wrong iss",
+            with(&claims, "iss", json!("https://elsewhere.test")),
+        ),
+        ("wrong aud", with(&claims, "aud", json!("another-audience"))),
+        ("no jti", {
+            let mut c = claims.clone();
+            c.as_object_mut().expect("object").remove("jti");
+            c
+        }),
+        ("no exp", {
+            let mut c = claims.clone();
+            c.as_object_mut().expect("object").remove("exp");
+            c
+        }),
+        ("bad sub", with(&claims, "sub", json!("has a space"))),
+    ];
+    for (case, claims) in cases {
+        let response = app.me(&sign(&key, &header, &claims)).await;
+        assert_eq!(response.status(), 401, "{case}");
+        assert_unauthorized(response).await;
+    }
+
+    // A small leeway: one that expired a few seconds ago still passes.
+    let just_expired = with(&claims, "exp", json!(now - 5));
+    assert_eq!(
+        app.me(&sign(&key, &header, &just_expired)).await.status(),
+        200
+    );
+
+    // Signed out: revoked until it expires.
+    assert_eq!(app.sign_out(token).await.status(), 204);
+    assert_unauthorized(app.me(token).await).await;
+}
