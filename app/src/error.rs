@@ -33,6 +33,8 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     #[error("{detail}")]
     Conflict { detail: String },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
@@ -57,6 +59,7 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::MethodNotAllowed => 405,
             AppError::Conflict { .. } => 409,
             AppError::UnsupportedMediaType { .. } => 415,
             AppError::Validation { .. } => 422,
@@ -74,6 +77,7 @@ impl AppError {
             401 => "Unauthorized",
             403 => "Forbidden",
             404 => "Not Found",
+            405 => "Method Not Allowed",
             409 => "Conflict",
             415 => "Unsupported Media Type",
             422 => "Unprocessable Content",

@@ -43,3 +43,8 @@ where
 pub async fn api_not_found() -> AppError {
     AppError::NotFound
 }
+
+/// A known path with another method: a problem too.
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}

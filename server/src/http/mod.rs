@@ -14,4 +14,5 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .route("/api", any(json::api_not_found))
         .route("/api/{*rest}", any(json::api_not_found))
+        .method_not_allowed_fallback(json::method_not_allowed)
 }

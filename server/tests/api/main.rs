@@ -8,4 +8,5 @@ mod operations;
 mod pages;
 mod proxy;
 mod restart;
+mod rpc;
 mod tokens;

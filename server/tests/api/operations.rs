@@ -97,3 +97,11 @@ async fn readyz_is_503_while_the_database_is_unreachable_and_recovers_by_itself(
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_wrong_method_is_problem_json_405(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.get("/api/auth/sign-in").await;
+    assert_eq!(response.status(), 405);
+    assert_eq!(problem(response).await["status"], 405);
+}
