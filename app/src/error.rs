@@ -117,21 +117,34 @@ mod ssr {
     };
     use serde_json::json;
 
+    /// Whether the database could not be reached or is not taking work right now, so
+    /// that the caller may retry: a 503, not a 500.
+    fn is_unavailable(error: &sqlx::Error) -> bool {
+        match error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            // A connection that dies mid-handshake surfaces as a protocol error.
+            | sqlx::Error::Protocol(_) => true,
+            // SQLSTATE 08: connection exceptions; 53: insufficient resources (too many
+            // connections); 57P: the server is shutting down or starting up.
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+            }),
+            _ => false,
+        }
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
-            match &error {
-                // The database cannot be reached right now: the caller may retry.
-                sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::Io(_)
-                | sqlx::Error::Tls(_) => {
-                    tracing::warn!(error = %error, "database unavailable");
-                    AppError::Unavailable
-                }
-                _ => {
-                    tracing::error!(error = %error, "database error");
-                    AppError::Internal
-                }
+            if is_unavailable(&error) {
+                tracing::warn!(error = %error, "database unavailable");
+                AppError::Unavailable
+            } else {
+                tracing::error!(error = %error, "database error");
+                AppError::Internal
             }
         }
     }

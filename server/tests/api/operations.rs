@@ -105,3 +105,39 @@ async fn a_wrong_method_is_problem_json_405(pool: PgPool) {
     assert_eq!(response.status(), 405);
     assert_eq!(problem(response).await["status"], 405);
 }
+
+#[sqlx::test(migrations = false)]
+async fn identity_answers_503_while_the_database_is_unreachable(pool: PgPool) {
+    let (app, proxy) = spawn_app_behind_proxy(&pool).await;
+    let session = app.new_user().await;
+    let token = session["token"].as_str().expect("token");
+
+    proxy.cut();
+    let started = Instant::now();
+    // A valid token is not "unauthorized" because the database is away: it is 503.
+    let response = app.me(token).await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(problem(response).await["status"], 503);
+    let response = app
+        .sign_up_as("late@example.com", "a long and unusual secret", "Late")
+        .await;
+    assert_eq!(response.status(), 503);
+    let body = problem(response).await;
+    assert!(
+        !body.to_string().to_lowercase().contains("sql"),
+        "the problem leaks database text: {body}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "503s took {:?}",
+        started.elapsed()
+    );
+
+    proxy.restore();
+    let users: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'late@example.com'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert_eq!(users, 0, "a sign-up that failed wrote a row");
+}
