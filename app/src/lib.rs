@@ -6,6 +6,9 @@ pub mod clicks;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod tasks;
+#[cfg(feature = "ssr")]
+pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -1,7 +1,7 @@
 //! The SQL of identity: users, revocations, sign-in attempts, signing keys.
 
 use super::model::User;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ impl UserRow {
             id: self.id.clone(),
             email: self.email.clone(),
             name: self.name.clone(),
-            created_at: self.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            created_at: crate::time::rfc3339(self.created_at),
         }
     }
 }

@@ -21,11 +21,11 @@ use axum::{
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/auth/sign-up", post(sign_up))
-        .route("/api/auth/sign-in", post(sign_in))
-        .route("/api/auth/sign-out", post(sign_out))
-        .route("/api/auth/jwks", get(jwks))
-        .route("/api/me", get(me))
+        .route("/auth/sign-up", post(sign_up))
+        .route("/auth/sign-in", post(sign_in))
+        .route("/auth/sign-out", post(sign_out))
+        .route("/auth/jwks", get(jwks))
+        .route("/me", get(me))
 }
 
 async fn sign_up(

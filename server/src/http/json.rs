@@ -1,5 +1,5 @@
-//! A JSON body extractor whose rejections are problem+json, as API.md asks: malformed
-//! JSON is 400, a body of the wrong shape 422, another content type 415.
+//! JSON bodies whose errors are problem+json, as API.md asks: malformed JSON is 400,
+//! a body of the wrong shape 422, another content type 415.
 
 use app::error::{AppError, FieldError};
 use axum::{
@@ -7,7 +7,9 @@ use axum::{
     Json,
 };
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
+/// A JSON object body read into `T`.
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -18,25 +20,48 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::JsonSyntaxError(_)) => Err(AppError::BadRequest {
-                detail: "the body is not valid JSON".into(),
-            }),
-            Err(JsonRejection::JsonDataError(error)) => Err(AppError::Validation {
-                errors: vec![FieldError {
-                    field: "body".into(),
-                    message: error.body_text(),
-                }],
-            }),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMediaType {
-                detail: "the body must be JSON, sent with Content-Type: application/json".into(),
-            }),
+        match Json::<Value>::from_request(req, state).await {
+            Ok(Json(value)) => from_object(value).map(ApiJson),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::UnsupportedMediaType {
+                    detail: "the body must be JSON, sent with Content-Type: application/json"
+                        .into(),
+                })
+            }
+            Err(JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_)) => {
+                Err(not_json())
+            }
             Err(other) => Err(AppError::BadRequest {
                 detail: other.body_text(),
             }),
         }
     }
+}
+
+/// Reads a body taken as bytes, with the same errors as `ApiJson`.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| not_json())?;
+    from_object(value)
+}
+
+fn not_json() -> AppError {
+    AppError::BadRequest {
+        detail: "the body is not valid JSON".into(),
+    }
+}
+
+/// Only an object is a body here: serde would read a struct from an array too.
+fn from_object<T: DeserializeOwned>(value: Value) -> Result<T, AppError> {
+    let invalid = |message: String| AppError::Validation {
+        errors: vec![FieldError {
+            field: "body".into(),
+            message,
+        }],
+    };
+    if !value.is_object() {
+        return Err(invalid("The body must be a JSON object.".into()));
+    }
+    serde_json::from_value(value).map_err(|error| invalid(error.to_string()))
 }
 
 /// Any `/api/…` path that no route matches: a problem, not the HTML app.

@@ -4,15 +4,18 @@
 mod auth;
 mod health;
 pub mod json;
+mod tasks;
 
 use app::state::AppState;
-use axum::{routing::any, Router};
+use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(health::router())
+    // Under /api every answer is JSON: an unknown path or method is a problem, never
+    // the HTML app.
+    let api = Router::new()
         .merge(auth::router())
-        .route("/api", any(json::api_not_found))
-        .route("/api/{*rest}", any(json::api_not_found))
-        .method_not_allowed_fallback(json::method_not_allowed)
+        .merge(tasks::router())
+        .fallback(json::api_not_found)
+        .method_not_allowed_fallback(json::method_not_allowed);
+    Router::new().merge(health::router()).nest("/api", api)
 }

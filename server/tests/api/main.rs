@@ -9,4 +9,5 @@ mod pages;
 mod proxy;
 mod restart;
 mod rpc;
+mod tasks;
 mod tokens;

@@ -1,0 +1,59 @@
+//! Server functions of tasks, for the web app. Thin: the user comes from the verified
+//! token of the request (never from an argument), then the service does the work.
+
+use super::model::{CompletionChange, ListQuery, NewTask, Task, TaskPage, TaskUpdate};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+async fn with_user<T, F, Fut>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce(crate::state::AppState, crate::auth::AuthUser) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    use crate::state::{answer, app_state};
+    answer(
+        async {
+            let state = app_state()?;
+            let user = crate::auth::require_user(&state).await?;
+            work(state, user).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "tasks/list", input = Json)]
+pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
+    with_user(|state, user| async move { super::service::list(&state.pool, &user, &query).await })
+        .await
+}
+
+#[server(prefix = "/rpc", endpoint = "tasks/create", input = Json)]
+pub async fn create_task(task: NewTask) -> Result<Task, AppError> {
+    with_user(|state, user| async move { super::service::create(&state.pool, &user, task).await })
+        .await
+}
+
+#[server(prefix = "/rpc", endpoint = "tasks/update", input = Json)]
+pub async fn update_task(id: String, update: TaskUpdate) -> Result<Task, AppError> {
+    with_user(|state, user| async move {
+        super::service::replace(&state.pool, &user, &id, update).await
+    })
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "tasks/complete", input = Json)]
+pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<Task, AppError> {
+    with_user(|state, user| async move {
+        super::service::set_completion(&state.pool, &user, &id, CompletionChange { completed })
+            .await
+    })
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "tasks/delete", input = Json)]
+pub async fn delete_task(id: String) -> Result<(), AppError> {
+    with_user(|state, user| async move { super::service::delete(&state.pool, &user, &id).await })
+        .await
+}

@@ -1,0 +1,336 @@
+//! The SQL of tasks: the one repository. Every function takes the `AuthUser` that only
+//! the token verifier can make, and every statement has `user_id = <that user>` in its
+//! WHERE clause (or its VALUES), so no task is read or written without its owner.
+
+use super::{
+    cursor::Position,
+    model::{SortKey, SortOrder, Task},
+};
+use crate::auth::AuthUser;
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    pub id: Uuid,
+    pub user_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TaskRow {
+    pub fn to_task(&self) -> Task {
+        Task {
+            id: self.id.to_string(),
+            user_id: self.user_id.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            completed: self.completed,
+            created_at: crate::time::rfc3339(self.created_at),
+            updated_at: crate::time::rfc3339(self.updated_at),
+        }
+    }
+
+    pub fn position(&self, sort: SortKey) -> Position {
+        match sort {
+            SortKey::Created => Position::Time(self.created_at, self.id),
+            SortKey::Updated => Position::Time(self.updated_at, self.id),
+            SortKey::Title => Position::Title(self.title.clone(), self.id),
+        }
+    }
+}
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+    id: Uuid,
+    title: &str,
+    description: Option<&str>,
+) -> Result<TaskRow, sqlx::Error> {
+    sqlx::query_as!(
+        TaskRow,
+        r#"
+        INSERT INTO tasks (id, user_id, title, description)
+        VALUES ($2, $1, $3, $4)
+        RETURNING id, user_id, title, description, completed, created_at, updated_at
+        "#,
+        user.id(),
+        id,
+        title,
+        description
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<Option<TaskRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TaskRow,
+        r#"
+        SELECT id, user_id, title, description, completed, created_at, updated_at
+        FROM tasks WHERE user_id = $1 AND id = $2
+        "#,
+        user.id(),
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Replaces the title; `description` `None` keeps it, `Some(None)` clears it;
+/// `completed` `None` keeps it. `updated_at` always moves forward, even within one
+/// microsecond of the last change.
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+    id: Uuid,
+    title: &str,
+    description: Option<Option<&str>>,
+    completed: Option<bool>,
+) -> Result<Option<TaskRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TaskRow,
+        r#"
+        UPDATE tasks SET
+            title = $3,
+            description = CASE WHEN $4 THEN $5 ELSE description END,
+            completed = coalesce($6, completed),
+            updated_at = greatest(now(), updated_at + interval '1 microsecond')
+        WHERE user_id = $1 AND id = $2
+        RETURNING id, user_id, title, description, completed, created_at, updated_at
+        "#,
+        user.id(),
+        id,
+        title,
+        description.is_some(),
+        description.flatten(),
+        completed
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Sets `completed`, or toggles it when `completed` is `None`.
+pub async fn set_completed(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+    id: Uuid,
+    completed: Option<bool>,
+) -> Result<Option<TaskRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TaskRow,
+        r#"
+        UPDATE tasks SET
+            completed = coalesce($3, NOT completed),
+            updated_at = greatest(now(), updated_at + interval '1 microsecond')
+        WHERE user_id = $1 AND id = $2
+        RETURNING id, user_id, title, description, completed, created_at, updated_at
+        "#,
+        user.id(),
+        id,
+        completed
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Whether a task was deleted.
+pub async fn delete(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "DELETE FROM tasks WHERE user_id = $1 AND id = $2",
+        user.id(),
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Before any stored time and after any: where a first page starts.
+fn far_past() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn far_future() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// One page: the tasks after `after` in the order of (`sort`, id), `completed` filtered
+/// when given. Each (sort, order) is its own statement so that each is one range scan
+/// of its index; a first page starts from a position before (or after) every task.
+pub async fn list(
+    pool: &PgPool,
+    user: &AuthUser,
+    completed: Option<bool>,
+    sort: SortKey,
+    order: SortOrder,
+    after: Option<Position>,
+    limit: i64,
+) -> Result<Vec<TaskRow>, sqlx::Error> {
+    let uid = user.id();
+    let time = |default: DateTime<Utc>, default_id: Uuid| match &after {
+        Some(Position::Time(at, id)) => (*at, *id),
+        _ => (default, default_id),
+    };
+    let title = || match &after {
+        Some(Position::Title(title, id)) => Some((title.clone(), *id)),
+        _ => None,
+    };
+    match (sort, order) {
+        (SortKey::Created, SortOrder::Desc) => {
+            let (at, id) = time(far_future(), Uuid::max());
+            sqlx::query_as!(
+                TaskRow,
+                r#"
+                SELECT id, user_id, title, description, completed, created_at, updated_at
+                FROM tasks
+                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+                  AND (created_at, id) < ($3, $4)
+                ORDER BY created_at DESC, id DESC LIMIT $5
+                "#,
+                uid,
+                completed,
+                at,
+                id,
+                limit
+            )
+            .fetch_all(pool)
+            .await
+        }
+        (SortKey::Created, SortOrder::Asc) => {
+            let (at, id) = time(far_past(), Uuid::nil());
+            sqlx::query_as!(
+                TaskRow,
+                r#"
+                SELECT id, user_id, title, description, completed, created_at, updated_at
+                FROM tasks
+                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+                  AND (created_at, id) > ($3, $4)
+                ORDER BY created_at ASC, id ASC LIMIT $5
+                "#,
+                uid,
+                completed,
+                at,
+                id,
+                limit
+            )
+            .fetch_all(pool)
+            .await
+        }
+        (SortKey::Updated, SortOrder::Desc) => {
+            let (at, id) = time(far_future(), Uuid::max());
+            sqlx::query_as!(
+                TaskRow,
+                r#"
+                SELECT id, user_id, title, description, completed, created_at, updated_at
+                FROM tasks
+                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+                  AND (updated_at, id) < ($3, $4)
+                ORDER BY updated_at DESC, id DESC LIMIT $5
+                "#,
+                uid,
+                completed,
+                at,
+                id,
+                limit
+            )
+            .fetch_all(pool)
+            .await
+        }
+        (SortKey::Updated, SortOrder::Asc) => {
+            let (at, id) = time(far_past(), Uuid::nil());
+            sqlx::query_as!(
+                TaskRow,
+                r#"
+                SELECT id, user_id, title, description, completed, created_at, updated_at
+                FROM tasks
+                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+                  AND (updated_at, id) > ($3, $4)
+                ORDER BY updated_at ASC, id ASC LIMIT $5
+                "#,
+                uid,
+                completed,
+                at,
+                id,
+                limit
+            )
+            .fetch_all(pool)
+            .await
+        }
+        (SortKey::Title, SortOrder::Asc) => {
+            // Every title has at least one character, so all sort after ''.
+            let (after_title, id) = title().unwrap_or((String::new(), Uuid::nil()));
+            sqlx::query_as!(
+                TaskRow,
+                r#"
+                SELECT id, user_id, title, description, completed, created_at, updated_at
+                FROM tasks
+                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+                  AND (title, id) > ($3, $4)
+                ORDER BY title ASC, id ASC LIMIT $5
+                "#,
+                uid,
+                completed,
+                after_title,
+                id,
+                limit
+            )
+            .fetch_all(pool)
+            .await
+        }
+        (SortKey::Title, SortOrder::Desc) => match title() {
+            // No string sorts after every title, so the first page has its own statement.
+            None => {
+                sqlx::query_as!(
+                    TaskRow,
+                    r#"
+                    SELECT id, user_id, title, description, completed, created_at, updated_at
+                    FROM tasks
+                    WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+                    ORDER BY title DESC, id DESC LIMIT $3
+                    "#,
+                    uid,
+                    completed,
+                    limit
+                )
+                .fetch_all(pool)
+                .await
+            }
+            Some((before_title, id)) => {
+                sqlx::query_as!(
+                    TaskRow,
+                    r#"
+                    SELECT id, user_id, title, description, completed, created_at, updated_at
+                    FROM tasks
+                    WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+                      AND (title, id) < ($3, $4)
+                    ORDER BY title DESC, id DESC LIMIT $5
+                    "#,
+                    uid,
+                    completed,
+                    before_title,
+                    id,
+                    limit
+                )
+                .fetch_all(pool)
+                .await
+            }
+        },
+    }
+}

@@ -1,0 +1,103 @@
+//! Tasks as a service: the REST routes and the server functions both call these, with
+//! the `AuthUser` of the request, and nothing else.
+
+use super::{
+    cursor,
+    db::{self, TaskRow},
+    model::{CompletionChange, ListQuery, NewTask, StatusFilter, Task, TaskPage, TaskUpdate},
+    validate,
+};
+use crate::{auth::AuthUser, error::AppError};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// A task id from a URL or a call: anything that is not a UUID names no task.
+fn task_id(id: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(id).map_err(|_| AppError::NotFound)
+}
+
+fn found(row: Option<TaskRow>) -> Result<Task, AppError> {
+    row.map(|row| row.to_task()).ok_or(AppError::NotFound)
+}
+
+pub async fn list(pool: &PgPool, user: &AuthUser, query: &ListQuery) -> Result<TaskPage, AppError> {
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| cursor::decode(c, query))
+        .transpose()?;
+    let completed = match query.status {
+        StatusFilter::All => None,
+        StatusFilter::Pending => Some(false),
+        StatusFilter::Completed => Some(true),
+    };
+    let limit = query.limit as usize;
+    // One more than a page tells whether another page follows.
+    let mut rows = db::list(
+        pool,
+        user,
+        completed,
+        query.sort,
+        query.order,
+        after,
+        limit as i64 + 1,
+    )
+    .await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = match rows.last() {
+        Some(last) if more => Some(cursor::encode(query, &last.position(query.sort))),
+        _ => None,
+    };
+    Ok(TaskPage {
+        tasks: rows.iter().map(TaskRow::to_task).collect(),
+        next_cursor,
+    })
+}
+
+pub async fn create(pool: &PgPool, user: &AuthUser, input: NewTask) -> Result<Task, AppError> {
+    let task = validate::new_task(input)?;
+    // Time-ordered ids keep inserts at the end of the primary key index.
+    let row = db::insert(
+        pool,
+        user,
+        Uuid::now_v7(),
+        &task.title,
+        task.description.as_deref(),
+    )
+    .await?;
+    Ok(row.to_task())
+}
+
+pub async fn get(pool: &PgPool, user: &AuthUser, id: &str) -> Result<Task, AppError> {
+    found(db::get(pool, user, task_id(id)?).await?)
+}
+
+pub async fn replace(
+    pool: &PgPool,
+    user: &AuthUser,
+    id: &str,
+    input: TaskUpdate,
+) -> Result<Task, AppError> {
+    let id = task_id(id)?;
+    let update = validate::update(input)?;
+    let description = update.description.as_ref().map(|d| d.as_deref());
+    found(db::update(pool, user, id, &update.title, description, update.completed).await?)
+}
+
+pub async fn set_completion(
+    pool: &PgPool,
+    user: &AuthUser,
+    id: &str,
+    change: CompletionChange,
+) -> Result<Task, AppError> {
+    found(db::set_completed(pool, user, task_id(id)?, change.completed).await?)
+}
+
+pub async fn delete(pool: &PgPool, user: &AuthUser, id: &str) -> Result<(), AppError> {
+    if db::delete(pool, user, task_id(id)?).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

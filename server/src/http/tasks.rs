@@ -1,0 +1,182 @@
+//! The task routes of API.md. Thin: check that the URL's user is the token's, parse,
+//! call `app::tasks::service`, answer.
+
+use super::json::ApiJson;
+use app::{
+    auth::AuthUser,
+    error::AppError,
+    state::AppState,
+    tasks::{
+        model::{CompletionChange, ListQuery, NewTask, Task, TaskUpdate},
+        service, validate,
+    },
+};
+use axum::{
+    extract::{FromRequestParts, Path, RawQuery, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, patch},
+    Json, Router,
+};
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{user_id}/tasks", get(list).post(create))
+        .route(
+            "/{user_id}/tasks/{id}",
+            get(read).put(replace).delete(remove),
+        )
+        .route("/{user_id}/tasks/{id}/complete", patch(complete))
+}
+
+/// The verified user, who must be the `{user_id}` of the URL (else 403), and the
+/// `{id}` of the task if the route has one. Extracted before any body is read, so that
+/// 401 and 403 come before 400 and 422.
+struct Owner {
+    user: AuthUser,
+    task_id: String,
+}
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        if params.get("user_id").map(String::as_str) != Some(user.id()) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Owner {
+            user,
+            task_id: params.get("id").cloned().unwrap_or_default(),
+        })
+    }
+}
+
+/// Characters left as they are in a path segment or a query value.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn collection_path(user_id: &str) -> String {
+    format!("/api/{}/tasks", utf8_percent_encode(user_id, UNRESERVED))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    owner: Owner,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|_| AppError::BadRequest {
+            detail: "the query string cannot be read".into(),
+        })?;
+    let query = validate::list_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let page = service::list(&state.pool, &owner.user, &query).await?;
+    let mut response = Json(page.tasks).into_response();
+    if let Some(cursor) = page.next_cursor {
+        let link = next_link(&state, &headers, owner.user.id(), &query, &cursor);
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+/// `<absolute URL of the next page>; rel="next"`, on the host the client asked.
+fn next_link(
+    state: &AppState,
+    headers: &HeaderMap,
+    user_id: &str,
+    query: &ListQuery,
+    cursor: &str,
+) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let forwarded_https = state.auth.config().trust_forwarded_for
+        && headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes() == b"https");
+    let scheme = if forwarded_https { "https" } else { "http" };
+    let params = serde_urlencoded::to_string([
+        ("status", query.status.as_str()),
+        ("sort", query.sort.as_str()),
+        ("order", query.order.as_str()),
+        ("limit", &query.limit.to_string()),
+        ("cursor", cursor),
+    ])
+    .unwrap_or_default();
+    format!(
+        "<{scheme}://{host}{}?{params}>; rel=\"next\"",
+        collection_path(user_id)
+    )
+}
+
+async fn create(
+    State(state): State<AppState>,
+    owner: Owner,
+    ApiJson(input): ApiJson<NewTask>,
+) -> Result<Response, AppError> {
+    let task = service::create(&state.pool, &owner.user, input).await?;
+    let location = format!("{}/{}", collection_path(owner.user.id()), task.id);
+    let mut response = (StatusCode::CREATED, Json(task)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+async fn read(State(state): State<AppState>, owner: Owner) -> Result<Json<Task>, AppError> {
+    Ok(Json(
+        service::get(&state.pool, &owner.user, &owner.task_id).await?,
+    ))
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    owner: Owner,
+    ApiJson(update): ApiJson<TaskUpdate>,
+) -> Result<Json<Task>, AppError> {
+    Ok(Json(
+        service::replace(&state.pool, &owner.user, &owner.task_id, update).await?,
+    ))
+}
+
+/// No body toggles; `{"completed": bool}` sets.
+async fn complete(
+    State(state): State<AppState>,
+    owner: Owner,
+    body: Bytes,
+) -> Result<Json<Task>, AppError> {
+    let change = if body.iter().all(u8::is_ascii_whitespace) {
+        CompletionChange::default()
+    } else {
+        super::json::parse(&body)?
+    };
+    Ok(Json(
+        service::set_completion(&state.pool, &owner.user, &owner.task_id, change).await?,
+    ))
+}
+
+async fn remove(State(state): State<AppState>, owner: Owner) -> Result<StatusCode, AppError> {
+    service::delete(&state.pool, &owner.user, &owner.task_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+impl std::fmt::Debug for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Owner")
+            .field("user", &self.user.id())
+            .finish()
+    }
+}
