@@ -1,7 +1,7 @@
 //! Server functions of tasks, for the web app. Thin: the user comes from the verified
 //! token of the request (never from an argument), then the service does the work.
 
-use super::model::{CompletionChange, ListQuery, NewTask, Task, TaskPage, TaskUpdate};
+use super::model::{ListQuery, NewTask, Task, TaskPage, TaskUpdate};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -46,8 +46,13 @@ pub async fn update_task(id: String, update: TaskUpdate) -> Result<Task, AppErro
 #[server(prefix = "/rpc", endpoint = "tasks/complete", input = Json)]
 pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<Task, AppError> {
     with_user(|state, user| async move {
-        super::service::set_completion(&state.pool, &user, &id, CompletionChange { completed })
-            .await
+        super::service::set_completion(
+            &state.pool,
+            &user,
+            &id,
+            super::model::CompletionChange { completed },
+        )
+        .await
     })
     .await
 }

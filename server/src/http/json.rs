@@ -22,12 +22,9 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<Value>::from_request(req, state).await {
             Ok(Json(value)) => from_object(value).map(ApiJson),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(AppError::UnsupportedMediaType {
-                    detail: "the body must be JSON, sent with Content-Type: application/json"
-                        .into(),
-                })
-            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMediaType {
+                detail: "the body must be JSON, sent with Content-Type: application/json".into(),
+            }),
             Err(JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_)) => {
                 Err(not_json())
             }

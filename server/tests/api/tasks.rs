@@ -190,7 +190,7 @@ async fn the_full_cycle(pool: PgPool) {
 
     // Listed.
     let (tasks, next) = list(&app, &ada, "").await;
-    assert_eq!(ids(&tasks), [id.clone()]);
+    assert_eq!(ids(&tasks), std::slice::from_ref(&id));
     assert_eq!(next, None);
 
     // DELETE: 204, then it is gone.
