@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// One invalid field of a request, as the client should show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -97,7 +97,7 @@ pub fn thumbprint(key: &VerifyingKey) -> String {
 }
 
 /// One entry of a JWK Set, as RFC 8037 writes an Ed25519 public key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Jwk {
     pub kty: &'static str,
     pub crv: &'static str,
@@ -121,7 +121,7 @@ impl Jwk {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JwkSet {
     pub keys: Vec<Jwk>,
 }

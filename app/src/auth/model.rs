@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A user as API.md shows it. `id` is the token's `sub`; `email` and `name` are empty
 /// for a user of an external issuer whose tokens did not carry them yet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -15,6 +16,7 @@ pub struct User {
 
 /// The answer to a successful sign-up or sign-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuthSession {
     pub token: String,
     pub token_type: String,
@@ -26,6 +28,7 @@ pub struct AuthSession {
 /// The sign-up body. Fields are optional here so that a missing one is reported as a
 /// field error, like an invalid one, rather than as a parse failure.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignUpRequest {
     #[serde(default)]
     pub email: Option<String>,
@@ -36,6 +39,7 @@ pub struct SignUpRequest {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
     #[serde(default)]
     pub email: Option<String>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// A task as API.md shows it. Times are RFC 3339 in UTC.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Task {
     pub id: String,
     pub user_id: String,
@@ -17,6 +18,7 @@ pub struct Task {
 /// `POST …/tasks`. Any other field (`user_id`, `owner`) is ignored: identity comes
 /// from the token alone.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewTask {
     #[serde(default)]
     pub title: Option<String>,
@@ -27,6 +29,7 @@ pub struct NewTask {
 /// `PUT …/tasks/{id}`: `title` replaces; an omitted `description` or `completed` is
 /// left as it is, an explicit `null` description clears it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaskUpdate {
     #[serde(default)]
     pub title: Option<String>,
@@ -51,6 +54,7 @@ where
 
 /// `PATCH …/tasks/{id}/complete`: no body toggles, `{completed}` sets.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompletionChange {
     #[serde(default)]
     pub completed: Option<bool>,

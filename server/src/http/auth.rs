@@ -1,6 +1,7 @@
 //! The identity routes of API.md.
 
 use super::json::ApiJson;
+use super::openapi::Problem;
 use app::{
     auth::{
         client_address,
@@ -15,19 +16,28 @@ use axum::{
     extract::State,
     http::{header, request::Parts, StatusCode},
     response::IntoResponse,
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/sign-up", post(sign_up))
-        .route("/auth/sign-in", post(sign_in))
-        .route("/auth/sign-out", post(sign_out))
-        .route("/auth/jwks", get(jwks))
-        .route("/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up))
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(jwks))
+        .routes(routes!(me))
 }
 
+const PROBLEM: &str = "application/problem+json";
+
+/// Makes an account and signs it in.
+#[utoipa::path(post, path = "/auth/sign-up", tag = "identity", request_body = SignUpRequest, responses(
+    (status = 201, description = "Signed up", body = AuthSession),
+    (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+    (status = 409, description = "An account with this email exists", body = Problem, content_type = PROBLEM),
+    (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+))]
 async fn sign_up(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SignUpRequest>,
@@ -36,6 +46,13 @@ async fn sign_up(
     Ok((StatusCode::CREATED, Json(session)))
 }
 
+/// Signs in with email and password.
+#[utoipa::path(post, path = "/auth/sign-in", tag = "identity", request_body = SignInRequest, responses(
+    (status = 200, description = "Signed in", body = AuthSession),
+    (status = 401, description = "Unknown email or wrong password (one answer for both)", body = Problem, content_type = PROBLEM),
+    (status = 429, description = "Too many attempts; see Retry-After", body = Problem, content_type = PROBLEM,
+        headers(("Retry-After" = u64, description = "Seconds to wait"))),
+))]
 async fn sign_in(
     State(state): State<AppState>,
     parts: Parts,
@@ -45,12 +62,21 @@ async fn sign_in(
     Ok(Json(state.auth.sign_in(request, &client).await?))
 }
 
+/// Refuses the bearer token from now on.
+#[utoipa::path(post, path = "/auth/sign-out", tag = "identity", security(("bearer" = [])), responses(
+    (status = 204, description = "Signed out"),
+    (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+))]
 async fn sign_out(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, AppError> {
     state.auth.sign_out(&user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Cached briefly: a rotation publishes the next key well before it signs anything.
+/// The public keys that verify our tokens. Cached briefly: a rotation publishes the
+/// next key well before it signs anything.
+#[utoipa::path(get, path = "/auth/jwks", tag = "identity", responses(
+    (status = 200, description = "JWK Set", body = JwkSet),
+))]
 async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CACHE_CONTROL, "public, max-age=300")],
@@ -58,6 +84,11 @@ async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
+/// The token's user.
+#[utoipa::path(get, path = "/me", tag = "identity", security(("bearer" = [])), responses(
+    (status = 200, description = "The user", body = User),
+    (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+))]
 async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<User>, AppError> {
     Ok(Json(state.auth.me(&user).await?))
 }

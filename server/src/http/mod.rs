@@ -4,18 +4,37 @@
 mod auth;
 mod health;
 pub mod json;
+pub mod openapi;
 mod tasks;
 
 use app::state::AppState;
-use axum::Router;
+use axum::{routing::get, Json, Router};
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
+/// The routes, and `/api/openapi.json` made from the same annotated handlers, so that
+/// the description cannot drift from what is served.
 pub fn router() -> Router<AppState> {
-    // Under /api every answer is JSON: an unknown path or method is a problem, never
-    // the HTML app.
-    let api = Router::new()
+    let (api, api_doc) = OpenApiRouter::new()
         .merge(auth::router())
         .merge(tasks::router())
+        .split_for_parts();
+    let (operations, operations_doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(health::router())
+        .split_for_parts();
+    let doc = Arc::new(operations_doc.nest("/api", api_doc));
+    // Under /api every answer is JSON: an unknown path or method is a problem, never
+    // the HTML app.
+    let api = api
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc) }
+            }),
+        )
         .fallback(json::api_not_found)
         .method_not_allowed_fallback(json::method_not_allowed);
-    Router::new().merge(health::router()).nest("/api", api)
+    operations.nest("/api", api)
 }

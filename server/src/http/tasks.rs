@@ -2,6 +2,7 @@
 //! call `app::tasks::service`, answer.
 
 use super::json::ApiJson;
+use super::openapi::Problem;
 use app::{
     auth::AuthUser,
     error::AppError,
@@ -15,22 +16,21 @@ use axum::{
     extract::{FromRequestParts, Path, RawQuery, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, patch},
-    Json, Router,
+    Json,
 };
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::collections::HashMap;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/{user_id}/tasks", get(list).post(create))
-        .route(
-            "/{user_id}/tasks/{id}",
-            get(read).put(replace).delete(remove),
-        )
-        .route("/{user_id}/tasks/{id}/complete", patch(complete))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, replace, remove))
+        .routes(routes!(complete))
 }
+
+const PROBLEM: &str = "application/problem+json";
 
 /// The verified user, who must be the `{user_id}` of the URL (else 403), and the
 /// `{id}` of the task if the route has one. Extracted before any body is read, so that
@@ -69,6 +69,23 @@ fn collection_path(user_id: &str) -> String {
     format!("/api/{}/tasks", utf8_percent_encode(user_id, UNRESERVED))
 }
 
+/// The user's tasks, one page at a time (keyset paging).
+#[utoipa::path(get, path = "/{user_id}/tasks", tag = "tasks", security(("bearer" = [])),
+    params(
+        ("user_id" = String, Path, description = "Must be the token's `sub`, else 403"),
+        ("status" = Option<String>, Query, description = "all (default), pending or completed"),
+        ("sort" = Option<String>, Query, description = "created (default), updated or title"),
+        ("order" = Option<String>, Query, description = "desc (default) or asc"),
+        ("limit" = Option<u32>, Query, description = "1 to 1000, default 1000"),
+        ("cursor" = Option<String>, Query, description = "Opaque, from the Link header of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "One page; `Link: <…>; rel=\"next\"` when more remain", body = Vec<Task>,
+            headers(("Link" = String, description = "The next page, when there is one"))),
+        (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "A bad parameter or cursor", body = Problem, content_type = PROBLEM),
+    ))]
 async fn list(
     State(state): State<AppState>,
     owner: Owner,
@@ -122,6 +139,17 @@ fn next_link(
     )
 }
 
+/// Creates a task; any `user_id` in the body is ignored.
+#[utoipa::path(post, path = "/{user_id}/tasks", tag = "tasks", security(("bearer" = [])),
+    params(("user_id" = String, Path, description = "Must be the token's `sub`, else 403")),
+    request_body = NewTask,
+    responses(
+        (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The task's URL"))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields; nothing written", body = Problem, content_type = PROBLEM),
+    ))]
 async fn create(
     State(state): State<AppState>,
     owner: Owner,
@@ -136,12 +164,36 @@ async fn create(
     Ok(response)
 }
 
+/// One task.
+#[utoipa::path(get, path = "/{user_id}/tasks/{id}", tag = "tasks", security(("bearer" = [])),
+    params(("user_id" = String, Path, description = "Must be the token's `sub`, else 403"),
+        ("id" = String, Path, description = "The task's UUID; any other id, or another user's task, is 404"),),
+    responses(
+        (status = 200, description = "The task", body = Task),
+        (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
+    ))]
 async fn read(State(state): State<AppState>, owner: Owner) -> Result<Json<Task>, AppError> {
     Ok(Json(
         service::get(&state.pool, &owner.user, &owner.task_id).await?,
     ))
 }
 
+/// Replaces the title; an omitted description or completed is kept, a null
+/// description clears it.
+#[utoipa::path(put, path = "/{user_id}/tasks/{id}", tag = "tasks", security(("bearer" = [])),
+    params(("user_id" = String, Path, description = "Must be the token's `sub`, else 403"),
+        ("id" = String, Path, description = "The task's UUID; any other id, or another user's task, is 404"),),
+    request_body = TaskUpdate,
+    responses(
+        (status = 200, description = "The changed task", body = Task),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields; nothing written", body = Problem, content_type = PROBLEM),
+    ))]
 async fn replace(
     State(state): State<AppState>,
     owner: Owner,
@@ -153,6 +205,18 @@ async fn replace(
 }
 
 /// No body toggles; `{"completed": bool}` sets.
+#[utoipa::path(patch, path = "/{user_id}/tasks/{id}/complete", tag = "tasks", security(("bearer" = [])),
+    params(("user_id" = String, Path, description = "Must be the token's `sub`, else 403"),
+        ("id" = String, Path, description = "The task's UUID; any other id, or another user's task, is 404"),),
+    request_body(content = Option<CompletionChange>, description = "Optional: without it the task toggles"),
+    responses(
+        (status = 200, description = "The changed task", body = Task),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`completed` is not a boolean", body = Problem, content_type = PROBLEM),
+    ))]
 async fn complete(
     State(state): State<AppState>,
     owner: Owner,
@@ -168,6 +232,16 @@ async fn complete(
     ))
 }
 
+/// Deletes a task.
+#[utoipa::path(delete, path = "/{user_id}/tasks/{id}", tag = "tasks", security(("bearer" = [])),
+    params(("user_id" = String, Path, description = "Must be the token's `sub`, else 403"),
+        ("id" = String, Path, description = "The task's UUID; any other id, or another user's task, is 404"),),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
+    ))]
 async fn remove(State(state): State<AppState>, owner: Owner) -> Result<StatusCode, AppError> {
     service::delete(&state.pool, &owner.user, &owner.task_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,6 +4,7 @@
 mod external;
 mod helpers;
 mod identity;
+mod openapi;
 mod operations;
 mod pages;
 mod proxy;
