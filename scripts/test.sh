@@ -27,6 +27,7 @@ with_scratch_database todo_sqlx_check cargo sqlx prepare --check "${SQLX_PREPARE
 step "clippy (server and app with ssr; frontend and app with hydrate)"
 cargo clippy --locked -p server --all-targets -- -D warnings
 cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
+cargo clippy --locked -p bench -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests"

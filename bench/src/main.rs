@@ -1,0 +1,259 @@
+//! Drives a running server over HTTP at a fixed concurrency and prints, per endpoint,
+//! requests per second, p50, p99 and errors as a markdown table.
+//!
+//! `bench --url http://127.0.0.1:3000 [--seconds 10] [--concurrency 64]`
+//! (`scripts/bench.sh` starts a release server on a fresh database and runs this.)
+
+use serde_json::{json, Value};
+use std::{
+    process::ExitCode,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+struct Options {
+    url: String,
+    seconds: u64,
+    concurrency: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        url: String::new(),
+        seconds: 10,
+        concurrency: 64,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--url" => options.url = value()?,
+            "--seconds" => {
+                options.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?
+            }
+            "--concurrency" => {
+                options.concurrency = value()?
+                    .parse()
+                    .map_err(|e| format!("--concurrency: {e}"))?
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if options.url.is_empty() {
+        return Err("usage: bench --url http://host:port [--seconds N] [--concurrency N]".into());
+    }
+    Ok(options)
+}
+
+/// What one endpoint did under load.
+struct Outcome {
+    name: &'static str,
+    requests: usize,
+    errors: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Outcome {
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[index]
+    }
+}
+
+/// One kind of request; `i` numbers the requests of a run.
+type MakeRequest = Arc<dyn Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync>;
+
+async fn run(
+    name: &'static str,
+    client: &reqwest::Client,
+    options: &Options,
+    expected: u16,
+    make: MakeRequest,
+) -> Outcome {
+    let deadline = Instant::now() + Duration::from_secs(options.seconds);
+    let started = Instant::now();
+    let workers = (0..options.concurrency).map(|worker| {
+        let client = client.clone();
+        let make = make.clone();
+        let concurrency = options.concurrency;
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            let mut i = worker;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let ok = match make(&client, i).send().await {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        // Read the whole body: the latency is to the last byte.
+                        response.bytes().await.is_ok() && status == expected
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(t.elapsed());
+                if !ok {
+                    errors += 1;
+                }
+                i += concurrency;
+            }
+            (latencies, errors)
+        })
+    });
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        if let Ok((l, e)) = worker.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    Outcome {
+        name,
+        requests: latencies.len(),
+        errors,
+        elapsed,
+        latencies,
+    }
+}
+
+async fn json_of(response: reqwest::Response, what: &str) -> Result<Value, String> {
+    let status = response.status();
+    let body: Value = response.json().await.map_err(|e| format!("{what}: {e}"))?;
+    if !status.is_success() {
+        return Err(format!("{what}: {status} {body}"));
+    }
+    Ok(body)
+}
+
+async fn bench(options: Options) -> Result<(), String> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(options.concurrency * 2)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let base = options.url.trim_end_matches('/').to_owned();
+
+    let email = format!("bench-{}@example.com", uuid::Uuid::new_v4());
+    let session = json_of(
+        client
+            .post(format!("{base}/api/auth/sign-up"))
+            .json(&json!({"email": email, "password": "benchmarks are not passwords", "name": "Bench"}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?,
+        "sign-up",
+    )
+    .await?;
+    let token = session["token"].as_str().ok_or("no token")?.to_owned();
+    let user_id = session["user"]["id"]
+        .as_str()
+        .ok_or("no user id")?
+        .to_owned();
+    let tasks_url = format!("{base}/api/{user_id}/tasks");
+    let mut ids = Vec::new();
+    for i in 0..100 {
+        let task = json_of(
+            client
+                .post(&tasks_url)
+                .bearer_auth(&token)
+                .json(&json!({"title": format!("Benchmark task {i}"), "description": "seeded"}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?,
+            "create",
+        )
+        .await?;
+        ids.push(task["id"].as_str().ok_or("no task id")?.to_owned());
+    }
+    let ids = Arc::new(ids);
+
+    let mut outcomes = Vec::new();
+    {
+        let (url, token) = (format!("{tasks_url}?limit=100"), token.clone());
+        outcomes.push(
+            run(
+                "list (100 tasks)",
+                &client,
+                &options,
+                200,
+                Arc::new(move |c, _| c.get(&url).bearer_auth(&token)),
+            )
+            .await,
+        );
+    }
+    {
+        let (url, token, ids) = (tasks_url.clone(), token.clone(), ids.clone());
+        outcomes.push(
+            run(
+                "toggle",
+                &client,
+                &options,
+                200,
+                Arc::new(move |c, i| {
+                    c.patch(format!("{url}/{}/complete", ids[i % ids.len()]))
+                        .bearer_auth(&token)
+                }),
+            )
+            .await,
+        );
+    }
+    {
+        let (url, token) = (tasks_url.clone(), token.clone());
+        outcomes.push(
+            run(
+                "create",
+                &client,
+                &options,
+                201,
+                Arc::new(move |c, i| {
+                    c.post(&url)
+                        .bearer_auth(&token)
+                        .json(&json!({"title": format!("Created under load {i}")}))
+                }),
+            )
+            .await,
+        );
+    }
+
+    println!(
+        "| endpoint (c={}, {} s each) | requests/s | p50 | p99 | errors |",
+        options.concurrency, options.seconds
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for o in &outcomes {
+        println!(
+            "| {} | {:.0} | {:.2} ms | {:.2} ms | {} of {} |",
+            o.name,
+            o.requests as f64 / o.elapsed.as_secs_f64(),
+            o.percentile(0.50).as_secs_f64() * 1e3,
+            o.percentile(0.99).as_secs_f64() * 1e3,
+            o.errors,
+            o.requests
+        );
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match bench(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
