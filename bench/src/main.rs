@@ -76,33 +76,36 @@ async fn run(
 ) -> Outcome {
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let started = Instant::now();
-    let workers = (0..options.concurrency).map(|worker| {
-        let client = client.clone();
-        let make = make.clone();
-        let concurrency = options.concurrency;
-        tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0;
-            let mut i = worker;
-            while Instant::now() < deadline {
-                let t = Instant::now();
-                let ok = match make(&client, i).send().await {
-                    Ok(response) => {
-                        let status = response.status().as_u16();
-                        // Read the whole body: the latency is to the last byte.
-                        response.bytes().await.is_ok() && status == expected
+    // Spawned all at once (collected), so that they really run side by side.
+    let workers: Vec<_> = (0..options.concurrency)
+        .map(|worker| {
+            let client = client.clone();
+            let make = make.clone();
+            let concurrency = options.concurrency;
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                let mut i = worker;
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    let ok = match make(&client, i).send().await {
+                        Ok(response) => {
+                            let status = response.status().as_u16();
+                            // Read the whole body: the latency is to the last byte.
+                            response.bytes().await.is_ok() && status == expected
+                        }
+                        Err(_) => false,
+                    };
+                    latencies.push(t.elapsed());
+                    if !ok {
+                        errors += 1;
                     }
-                    Err(_) => false,
-                };
-                latencies.push(t.elapsed());
-                if !ok {
-                    errors += 1;
+                    i += concurrency;
                 }
-                i += concurrency;
-            }
-            (latencies, errors)
+                (latencies, errors)
+            })
         })
-    });
+        .collect();
     let mut latencies = Vec::new();
     let mut errors = 0;
     for worker in workers {
