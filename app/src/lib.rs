@@ -2,20 +2,23 @@
 //! `ssr` into the server, and with `hydrate` into the browser bundle.
 
 pub mod auth;
-pub mod clicks;
 pub mod error;
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod tasks;
 #[cfg(feature = "ssr")]
 pub mod time;
+pub mod ui;
 
+use auth::view::{SignInPage, SignUpPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Redirect, Route, Router, Routes},
     StaticSegment,
 };
+use tasks::view::TasksPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,19 +51,25 @@ pub fn App() -> impl IntoView {
         <Router>
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
+                    <Route path=StaticSegment("") view=Start />
+                    <Route path=StaticSegment("sign-in") view=SignInPage />
+                    <Route path=StaticSegment("sign-up") view=SignUpPage />
+                    <Route path=StaticSegment("tasks") view=TasksPage />
                 </Routes>
             </main>
         </Router>
     }
 }
 
+/// `/` sends a person on: to the tasks when signed in, else to sign in.
 #[component]
-fn HomePage() -> impl IntoView {
-    view! {
-        <h1>"Todo"</h1>
-        <clicks::view::ClickCounter />
-    }
+fn Start() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let signed_in = session::hinted_on_server();
+    #[cfg(not(feature = "ssr"))]
+    let signed_in = session::token().is_some();
+    let path = if signed_in { "/tasks" } else { "/sign-in" };
+    view! { <Redirect path=path /> }
 }
 
 #[component]
@@ -70,9 +79,12 @@ fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <h1>"Page not found"</h1>
-        <p>
-            <a href="/">"Go to the start page"</a>
-        </p>
+        <Title text="Not found · Todo" />
+        <section class="auth-card">
+            <h1>"Page not found"</h1>
+            <p>
+                <a href="/">"Go to the start page"</a>
+            </p>
+        </section>
     }
 }

@@ -24,7 +24,7 @@ pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "auth/sign-out")]
+#[server(prefix = "/rpc", endpoint = "auth/sign-out", client = crate::session::AuthClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::state::{answer, app_state};
     answer(
@@ -37,7 +37,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "auth/me")]
+#[server(prefix = "/rpc", endpoint = "auth/me", client = crate::session::AuthClient)]
 pub async fn current_user() -> Result<User, AppError> {
     use crate::state::{answer, app_state};
     answer(

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod model;
 pub mod validate;
+pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod config;

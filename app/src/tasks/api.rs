@@ -23,19 +23,19 @@ where
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/list", input = Json)]
+#[server(prefix = "/rpc", endpoint = "tasks/list", input = Json, client = crate::session::AuthClient)]
 pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
     with_user(|state, user| async move { super::service::list(&state.pool, &user, &query).await })
         .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/create", input = Json)]
+#[server(prefix = "/rpc", endpoint = "tasks/create", input = Json, client = crate::session::AuthClient)]
 pub async fn create_task(task: NewTask) -> Result<Task, AppError> {
     with_user(|state, user| async move { super::service::create(&state.pool, &user, task).await })
         .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/update", input = Json)]
+#[server(prefix = "/rpc", endpoint = "tasks/update", input = Json, client = crate::session::AuthClient)]
 pub async fn update_task(id: String, update: TaskUpdate) -> Result<Task, AppError> {
     with_user(|state, user| async move {
         super::service::replace(&state.pool, &user, &id, update).await
@@ -43,7 +43,7 @@ pub async fn update_task(id: String, update: TaskUpdate) -> Result<Task, AppErro
     .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/complete", input = Json)]
+#[server(prefix = "/rpc", endpoint = "tasks/complete", input = Json, client = crate::session::AuthClient)]
 pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<Task, AppError> {
     with_user(|state, user| async move {
         super::service::set_completion(
@@ -57,8 +57,33 @@ pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<
     .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/delete", input = Json)]
+#[server(prefix = "/rpc", endpoint = "tasks/delete", input = Json, client = crate::session::AuthClient)]
 pub async fn delete_task(id: String) -> Result<(), AppError> {
     with_user(|state, user| async move { super::service::delete(&state.pool, &user, &id).await })
+        .await
+}
+
+/// Bulk: every task completed (or every task pending). Returns the changed tasks.
+#[server(prefix = "/rpc", endpoint = "tasks/complete-all", input = Json, client = crate::session::AuthClient)]
+pub async fn set_all_completed(completed: bool) -> Result<Vec<Task>, AppError> {
+    with_user(|state, user| async move {
+        super::service::set_all_completed(&state.pool, &user, completed).await
+    })
+    .await
+}
+
+/// Bulk: deletes every completed task. Returns how many went.
+#[server(prefix = "/rpc", endpoint = "tasks/clear-completed", input = Json, client = crate::session::AuthClient)]
+pub async fn clear_completed() -> Result<u64, AppError> {
+    with_user(
+        |state, user| async move { super::service::clear_completed(&state.pool, &user).await },
+    )
+    .await
+}
+
+/// Undo of a delete: puts the task back as it was.
+#[server(prefix = "/rpc", endpoint = "tasks/restore", input = Json, client = crate::session::AuthClient)]
+pub async fn restore_task(task: Task) -> Result<Task, AppError> {
+    with_user(|state, user| async move { super::service::restore(&state.pool, &user, task).await })
         .await
 }

@@ -334,3 +334,69 @@ pub async fn list(
         },
     }
 }
+
+/// Marks every task of the user completed (or pending); returns the tasks it changed.
+pub async fn set_all_completed(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+    completed: bool,
+) -> Result<Vec<TaskRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TaskRow,
+        r#"
+        UPDATE tasks SET
+            completed = $2,
+            updated_at = greatest(now(), updated_at + interval '1 microsecond')
+        WHERE user_id = $1 AND completed <> $2
+        RETURNING id, user_id, title, description, completed, created_at, updated_at
+        "#,
+        user.id(),
+        completed
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Deletes the user's completed tasks; returns how many.
+pub async fn delete_completed(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query!(
+        "DELETE FROM tasks WHERE user_id = $1 AND completed",
+        user.id()
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Puts back a task the user deleted (undo), under its old id and creation time.
+/// `None` if that id is taken.
+pub async fn restore(
+    db: impl PgExecutor<'_>,
+    user: &AuthUser,
+    id: Uuid,
+    title: &str,
+    description: Option<&str>,
+    completed: bool,
+    created_at: DateTime<Utc>,
+) -> Result<Option<TaskRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TaskRow,
+        r#"
+        INSERT INTO tasks (id, user_id, title, description, completed, created_at)
+        VALUES ($2, $1, $3, $4, $5, $6)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id, user_id, title, description, completed, created_at, updated_at
+        "#,
+        user.id(),
+        id,
+        title,
+        description,
+        completed,
+        created_at
+    )
+    .fetch_optional(db)
+    .await
+}

@@ -101,3 +101,44 @@ pub async fn delete(pool: &PgPool, user: &AuthUser, id: &str) -> Result<(), AppE
         Err(AppError::NotFound)
     }
 }
+
+/// Marks every task completed, or every task pending; returns the changed tasks.
+pub async fn set_all_completed(
+    pool: &PgPool,
+    user: &AuthUser,
+    completed: bool,
+) -> Result<Vec<Task>, AppError> {
+    let rows = db::set_all_completed(pool, user, completed).await?;
+    Ok(rows.iter().map(TaskRow::to_task).collect())
+}
+
+/// Deletes every completed task; returns how many went.
+pub async fn clear_completed(pool: &PgPool, user: &AuthUser) -> Result<u64, AppError> {
+    Ok(db::delete_completed(pool, user).await?)
+}
+
+/// Undo of a delete: the task comes back as it was, under its id. The content goes
+/// through the same rules as a new task; a creation time that cannot be read is now.
+pub async fn restore(pool: &PgPool, user: &AuthUser, task: Task) -> Result<Task, AppError> {
+    let id = task_id(&task.id)?;
+    let valid = validate::new_task(NewTask {
+        title: Some(task.title),
+        description: task.description,
+    })?;
+    let created_at = chrono::DateTime::parse_from_rfc3339(&task.created_at)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|_| chrono::Utc::now());
+    let row = db::restore(
+        pool,
+        user,
+        id,
+        &valid.title,
+        valid.description.as_deref(),
+        task.completed,
+        created_at,
+    )
+    .await?;
+    row.map(|row| row.to_task()).ok_or(AppError::Conflict {
+        detail: "This task exists already.".into(),
+    })
+}

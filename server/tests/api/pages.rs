@@ -1,26 +1,29 @@
-use crate::helpers::spawn_app;
+//! The pages are rendered on the server, on the right page for the visitor.
+
+use crate::helpers::{spawn_app, TestApp};
 use sqlx::PgPool;
 
-async fn record_click(app: &crate::helpers::TestApp) -> reqwest::Response {
-    app.client
-        .post(app.url("/rpc/clicks/record"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body("")
-        .send()
-        .await
-        .expect("request failed")
+async fn page(app: &TestApp, path: &str, signed_in: bool) -> reqwest::Response {
+    // As a browser asks for a page; a redirect is a 302 only for such requests.
+    let mut request = app.client.get(app.url(path)).header("accept", "text/html");
+    if signed_in {
+        request = request.header("cookie", "todo_signed_in=1");
+    }
+    request.send().await.expect("request failed")
+}
+
+fn location(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 #[sqlx::test(migrations = false)]
-async fn the_start_page_is_rendered_on_the_server_with_the_stored_count(pool: PgPool) {
-    let app = spawn_app(pool.clone()).await;
-    sqlx::query("INSERT INTO clicks DEFAULT VALUES")
-        .execute(&pool)
-        .await
-        .expect("insert");
-
-    let response = app.get("/").await;
+async fn the_sign_in_page_is_server_rendered_with_its_form(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = page(&app, "/sign-in", false).await;
     assert_eq!(response.status(), 200);
     assert!(response
         .headers()
@@ -28,45 +31,50 @@ async fn the_start_page_is_rendered_on_the_server_with_the_stored_count(pool: Pg
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html")));
     let html = response.text().await.expect("body");
-    assert!(html.contains("<h1>Todo</h1>"), "no heading in {html}");
-    assert!(
-        html.contains(r#"data-testid="click-count""#),
-        "no counter in {html}"
-    );
-    // The count comes from the database, rendered into the HTML by the server.
-    assert!(html.contains(">1<"), "the stored count 1 is not in {html}");
-    // The hydration script is referenced, so the browser can take the page over.
-    assert!(
-        html.contains("/pkg/todo.js"),
-        "no hydration script in {html}"
-    );
+    for needle in [
+        "<h1 id=\"sign-in-heading\">Sign in</h1>",
+        "<label for=\"email\">Email</label>",
+        "<label for=\"password\">Password</label>",
+        "autocomplete=\"current-password\"",
+        "/pkg/todo.js",
+    ] {
+        assert!(html.contains(needle), "{needle} is not in {html}");
+    }
 }
 
 #[sqlx::test(migrations = false)]
-async fn the_record_server_function_writes_a_row_and_returns_the_new_count(pool: PgPool) {
-    let app = spawn_app(pool.clone()).await;
-    for expected in 1..=3 {
-        let response = record_click(&app).await;
-        assert_eq!(response.status(), 200);
-        let count: i64 = response.json().await.expect("a number");
-        assert_eq!(count, expected);
-    }
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM clicks")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
-    assert_eq!(rows, 3);
+async fn visitors_without_a_session_are_sent_to_sign_in_by_the_server(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = page(&app, "/tasks", false).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(
+        location(&response).as_deref(),
+        Some("/sign-in?next=%2Ftasks")
+    );
 
-    let response = app
-        .client
-        .post(app.url("/rpc/clicks/count"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await
-        .expect("request failed");
+    let response = page(&app, "/", false).await;
+    assert_eq!(location(&response).as_deref(), Some("/sign-in"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_visitor_with_a_session_gets_the_tasks_layout_at_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = page(&app, "/", true).await;
+    assert_eq!(location(&response).as_deref(), Some("/tasks"));
+    let response = page(&app, "/sign-in", true).await;
+    assert_eq!(location(&response).as_deref(), Some("/tasks"));
+    // …unless the session has just ended: then the sign-in page stays.
+    let response = page(&app, "/sign-in?reason=ended&next=%2Ftasks", true).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.json::<i64>().await.expect("a number"), 3);
+
+    let response = page(&app, "/tasks", true).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("body");
+    assert!(
+        html.contains("<h1 id=\"tasks-heading\">Tasks</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("What needs to be done?"), "{html}");
 }
 
 #[sqlx::test(migrations = false)]

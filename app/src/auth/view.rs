@@ -1,0 +1,323 @@
+//! The sign-in and sign-up pages.
+
+use super::{
+    api::{sign_in, sign_up},
+    model::{AuthSession, SignInRequest, SignUpRequest},
+    validate,
+};
+use crate::{
+    error::{AppError, FieldError},
+    session,
+    ui::{describe, error_for, hydrated, Field, FormAlert},
+};
+use leptos::{html, prelude::*, task::spawn_local};
+use leptos_meta::Title;
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
+
+/// Where to go after signing in: a local path from `?next=`, else the tasks.
+pub fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
+        _ => "/tasks".into(),
+    }
+}
+
+/// A signed-in visitor has no business on these pages: on to the tasks, on the server
+/// (from the hint cookie) and in the browser (from the stored token).
+fn leave_if_signed_in() {
+    #[cfg(feature = "ssr")]
+    if session::hinted_on_server() {
+        let ended = use_query_map().with_untracked(|q| q.get("reason").is_some());
+        if !ended {
+            leptos_axum::redirect("/tasks");
+        }
+    }
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session::token().is_some() {
+            navigate(
+                "/tasks",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+}
+
+/// The form state both pages share.
+#[derive(Clone, Copy)]
+struct FormState {
+    errors: RwSignal<Vec<FieldError>>,
+    alert: RwSignal<Option<String>>,
+    busy: RwSignal<bool>,
+}
+
+impl FormState {
+    fn new() -> Self {
+        FormState {
+            errors: RwSignal::new(Vec::new()),
+            alert: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    fn error(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.errors.with(|e| error_for(e, field)))
+    }
+
+    /// Shows an error where it belongs: next to its fields, or at the top.
+    fn show(self, error: &AppError, email_conflict: bool) {
+        match error {
+            AppError::Validation { errors } => {
+                self.errors.set(errors.clone());
+                self.alert.set(None);
+            }
+            AppError::Conflict { detail } if email_conflict => {
+                self.errors.set(vec![FieldError {
+                    field: "email".into(),
+                    message: detail.clone(),
+                }]);
+                self.alert.set(None);
+            }
+            other => {
+                self.errors.set(Vec::new());
+                self.alert.set(Some(describe(other)));
+            }
+        }
+    }
+}
+
+/// Focuses the first field that has an error, in the order of the form.
+fn focus_first(errors: &[FieldError], fields: &[(&str, NodeRef<html::Input>)]) {
+    for (name, node) in fields {
+        if errors.iter().any(|e| e.field == *name) {
+            if let Some(input) = node.get_untracked() {
+                let _ = input.focus();
+            }
+            return;
+        }
+    }
+}
+
+fn signed_in(session: &AuthSession, next: &str, navigate: &impl Fn(&str, NavigateOptions)) {
+    session::store(session);
+    navigate(
+        next,
+        NavigateOptions {
+            replace: true,
+            ..Default::default()
+        },
+    );
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    leave_if_signed_in();
+    let query = use_query_map();
+    let ended = move || query.with(|q| q.get("reason").as_deref() == Some(session::SESSION_ENDED));
+    let next = move || safe_next(query.with_untracked(|q| q.get("next")));
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let form = FormState::new();
+    let email_ref = NodeRef::<html::Input>::new();
+    let password_ref = NodeRef::<html::Input>::new();
+    let hydrated = hydrated();
+    let navigate = use_navigate();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.busy.get_untracked() {
+            return;
+        }
+        let request = SignInRequest {
+            email: Some(email.get_untracked()),
+            password: Some(password.get_untracked()),
+        };
+        let fields = [("email", email_ref), ("password", password_ref)];
+        if let Err(AppError::Validation { errors }) = validate::credentials(request.clone()) {
+            focus_first(&errors, &fields);
+            form.errors.set(errors);
+            return;
+        }
+        form.busy.set(true);
+        form.alert.set(None);
+        let next = next();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match sign_in(request).await {
+                Ok(session) => signed_in(&session, &next, &navigate),
+                Err(error) => {
+                    form.show(&error, false);
+                    password.set(String::new());
+                    if let AppError::Validation { errors } = &error {
+                        focus_first(errors, &fields);
+                    } else if let Some(input) = password_ref.get_untracked() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+            form.busy.set(false);
+        });
+    };
+
+    view! {
+        <Title text="Sign in · Todo" />
+        <section class="auth-card" aria-labelledby="sign-in-heading">
+            <h1 id="sign-in-heading">"Sign in"</h1>
+            {move || {
+                ended()
+                    .then(|| {
+                        view! {
+                            <p class="notice" role="status">
+                                "Your session has ended, please sign in again."
+                            </p>
+                        }
+                    })
+            }}
+            <FormAlert message=form.alert />
+            <form method="post" action="/sign-in" novalidate on:submit=submit>
+                <Field
+                    id="email"
+                    label="Email"
+                    kind="email"
+                    autocomplete="username"
+                    value=email
+                    error=form.error("email")
+                    node_ref=email_ref
+                />
+                <Field
+                    id="password"
+                    label="Password"
+                    kind="password"
+                    autocomplete="current-password"
+                    value=password
+                    error=form.error("password")
+                    node_ref=password_ref
+                />
+                <button
+                    type="submit"
+                    class="primary wide"
+                    disabled=move || !hydrated.get() || form.busy.get()
+                    aria-busy=move || form.busy.get().then_some("true")
+                >
+                    {move || if form.busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+            <p class="switch">
+                "New here? " <A href="/sign-up">"Create an account"</A>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    leave_if_signed_in();
+    let query = use_query_map();
+    let next = move || safe_next(query.with_untracked(|q| q.get("next")));
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let form = FormState::new();
+    let name_ref = NodeRef::<html::Input>::new();
+    let email_ref = NodeRef::<html::Input>::new();
+    let password_ref = NodeRef::<html::Input>::new();
+    let hydrated = hydrated();
+    let navigate = use_navigate();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.busy.get_untracked() {
+            return;
+        }
+        let request = SignUpRequest {
+            email: Some(email.get_untracked()),
+            password: Some(password.get_untracked()),
+            name: Some(name.get_untracked()),
+        };
+        let fields = [
+            ("name", name_ref),
+            ("email", email_ref),
+            ("password", password_ref),
+        ];
+        if let Err(AppError::Validation { errors }) = validate::new_account(request.clone()) {
+            focus_first(&errors, &fields);
+            form.errors.set(errors);
+            return;
+        }
+        form.busy.set(true);
+        form.alert.set(None);
+        let next = next();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match sign_up(request).await {
+                Ok(session) => signed_in(&session, &next, &navigate),
+                Err(error) => {
+                    form.show(&error, true);
+                    if let Some(errors) = match &error {
+                        AppError::Validation { errors } => Some(errors.clone()),
+                        AppError::Conflict { .. } => Some(form.errors.get_untracked()),
+                        _ => None,
+                    } {
+                        focus_first(&errors, &fields);
+                    }
+                }
+            }
+            form.busy.set(false);
+        });
+    };
+
+    view! {
+        <Title text="Create an account · Todo" />
+        <section class="auth-card" aria-labelledby="sign-up-heading">
+            <h1 id="sign-up-heading">"Create an account"</h1>
+            <FormAlert message=form.alert />
+            <form method="post" action="/sign-up" novalidate on:submit=submit>
+                <Field
+                    id="name"
+                    label="Name"
+                    autocomplete="name"
+                    value=name
+                    error=form.error("name")
+                    node_ref=name_ref
+                />
+                <Field
+                    id="email"
+                    label="Email"
+                    kind="email"
+                    autocomplete="email"
+                    value=email
+                    error=form.error("email")
+                    node_ref=email_ref
+                />
+                <Field
+                    id="password"
+                    label="Password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="8 to 128 characters; not a common password."
+                    value=password
+                    error=form.error("password")
+                    node_ref=password_ref
+                />
+                <button
+                    type="submit"
+                    class="primary wide"
+                    disabled=move || !hydrated.get() || form.busy.get()
+                    aria-busy=move || form.busy.get().then_some("true")
+                >
+                    {move || if form.busy.get() { "Creating your account…" } else { "Create account" }}
+                </button>
+            </form>
+            <p class="switch">"Have an account? " <A href="/sign-in">"Sign in"</A></p>
+        </section>
+    }
+}

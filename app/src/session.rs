@@ -1,0 +1,182 @@
+//! The signed-in session in the browser: the token in local storage, attached to every
+//! server-function call by one client, and what happens when the server refuses it.
+//!
+//! The server never sees local storage. So that a first page load can still be
+//! rendered on the right page, a cookie holding no secret (`todo_signed_in=1`) tells
+//! the server that a token is probably stored; the token itself only ever travels in
+//! the `Authorization` header.
+
+use crate::auth::model::{AuthSession, User};
+use leptos::server_fn::{
+    client::{browser::BrowserClient, Client},
+    error::FromServerFnError,
+    request::browser::BrowserRequest,
+    response::{browser::BrowserResponse, ClientRes},
+};
+use std::future::Future;
+
+pub const TOKEN_KEY: &str = "todo.token";
+pub const USER_KEY: &str = "todo.user";
+/// Tells the server's renderer that a token is probably in local storage.
+pub const HINT_COOKIE: &str = "todo_signed_in";
+/// Where a refused token sends the person, with the reason.
+pub const SESSION_ENDED: &str = "ended";
+
+/// The stored token, if any (never during server rendering).
+pub fn token() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::get::<String>(TOKEN_KEY).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// The stored user, for the header.
+pub fn user() -> Option<User> {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::get::<User>(USER_KEY).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// Keeps a new session: token and user in local storage, the hint cookie beside.
+pub fn store(session: &AuthSession) {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        let _ = gloo_storage::LocalStorage::set(TOKEN_KEY, &session.token);
+        let _ = gloo_storage::LocalStorage::set(USER_KEY, &session.user);
+        set_hint_cookie(&format!(
+            "{HINT_COOKIE}=1; Path=/; Max-Age={}; SameSite=Lax",
+            session.expires_in
+        ));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = session;
+}
+
+/// Forgets the session in this browser (every tab sees the storage change).
+pub fn clear() {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::delete(TOKEN_KEY);
+        gloo_storage::LocalStorage::delete(USER_KEY);
+        set_hint_cookie(&format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"));
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn set_hint_cookie(cookie: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(document) = leptos::prelude::document().dyn_ref::<web_sys::HtmlDocument>() {
+        let _ = document.set_cookie(cookie);
+    }
+}
+
+/// Whether the request being rendered on the server carries the hint cookie.
+#[cfg(feature = "ssr")]
+pub fn hinted_on_server() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .any(|c| c.trim() == format!("{HINT_COOKIE}=1"))
+    })
+}
+
+/// Sends the person to sign in, saying why, and back to where they were afterwards.
+#[cfg(feature = "hydrate")]
+fn end_session() {
+    clear();
+    let window = leptos::prelude::window();
+    let here = window.location().pathname().unwrap_or_default()
+        + &window.location().search().unwrap_or_default();
+    let next = js_sys_encode(&here);
+    let _ = window
+        .location()
+        .assign(&format!("/sign-in?reason={SESSION_ENDED}&next={next}"));
+}
+
+#[cfg(feature = "hydrate")]
+fn js_sys_encode(value: &str) -> String {
+    // Only what a path and query hold needs escaping in a query value.
+    value
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '~' | '/' => c.to_string(),
+            other => {
+                let mut buf = [0u8; 4];
+                other
+                    .encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
+            }
+        })
+        .collect()
+}
+
+/// The server-function client of every call that needs the user: it attaches the
+/// stored token, and a 401 (expired, signed out elsewhere) ends the session here.
+pub struct AuthClient;
+
+impl<E, IS, OS> Client<E, IS, OS> for AuthClient
+where
+    E: FromServerFnError,
+    IS: FromServerFnError,
+    OS: FromServerFnError,
+{
+    type Request = BrowserRequest;
+    type Response = BrowserResponse;
+
+    fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
+        let had_token = match token() {
+            Some(token) => {
+                req.headers()
+                    .set("authorization", &format!("Bearer {token}"));
+                true
+            }
+            None => false,
+        };
+        let sent = <BrowserClient as Client<E, IS, OS>>::send(req);
+        async move {
+            let response = sent.await?;
+            if ClientRes::<E>::status(&response) == 401 && had_token {
+                #[cfg(feature = "hydrate")]
+                end_session();
+            }
+            Ok(response)
+        }
+    }
+
+    fn open_websocket(
+        path: &str,
+    ) -> impl Future<
+        Output = Result<
+            (
+                impl futures::Stream<Item = Result<bytes::Bytes, bytes::Bytes>> + Send + 'static,
+                impl futures::Sink<bytes::Bytes> + Send + 'static,
+            ),
+            E,
+        >,
+    > + Send {
+        <BrowserClient as Client<E, IS, OS>>::open_websocket(path)
+    }
+
+    fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+        <BrowserClient as Client<E, IS, OS>>::spawn(future)
+    }
+}

@@ -1,0 +1,112 @@
+//! Small pieces the pages share: labelled fields with their errors, the alert at the
+//! top of a form, the "has the page hydrated" flag.
+
+use crate::error::{AppError, FieldError};
+use leptos::{html, prelude::*};
+
+/// False during server rendering and until hydration; then true. Buttons that need
+/// the app stay disabled until then, so that no click is lost or sent as a plain form.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+/// The message for a field, from a list of field errors.
+pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
+}
+
+/// What to tell a person about an error that is not about one field.
+pub fn describe(error: &AppError) -> String {
+    match error {
+        AppError::InvalidCredentials => "The email or password is incorrect.".into(),
+        AppError::TooManyRequests { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60);
+            format!(
+                "Too many attempts. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            )
+        }
+        AppError::Unavailable => {
+            "The service is unavailable right now. Try again in a moment.".into()
+        }
+        AppError::Transport { .. } => {
+            "The server cannot be reached. Check your connection and try again.".into()
+        }
+        AppError::Unauthorized => "Your session has ended, please sign in again.".into(),
+        AppError::NotFound => "That task no longer exists.".into(),
+        AppError::Conflict { detail } => detail.clone(),
+        AppError::Validation { errors } => errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| "Some fields are invalid.".into()),
+        _ => "Something went wrong. Try again.".into(),
+    }
+}
+
+/// A labelled input with its error, tied together for screen readers.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "")] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    node_ref: NodeRef<html::Input>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                node_ref=node_ref
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// The alert at the top of a form, announced when it appears.
+#[component]
+pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="form-alert-slot" aria-live="assertive">
+            {move || {
+                message
+                    .get()
+                    .map(|text| view! { <p class="form-alert" role="alert">{text}</p> })
+            }}
+        </div>
+    }
+}
