@@ -12,10 +12,11 @@ export default defineConfig({
   outputDir: "./test-results",
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  fullyParallel: true,
+  // One at a time: a scenario restarts the server that all of them share.
+  fullyParallel: false,
+  workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.CI ? 2 : undefined,
   reporter: [["list"]],
   use: {
     baseURL,

@@ -41,32 +41,6 @@ wasm="target/site/pkg/todo.wasm"
 note "hydrate bundle: $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
 
 step "end-to-end tests (Playwright, Debian Chromium)"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-e2e_db="todo_e2e_$(date +%s)_$$"
-e2e_url=$(database_url_for "$e2e_db")
-log="$ROOT/end2end/test-results/server.log"
-mkdir -p "$(dirname "$log")"
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  DATABASE_URL=$e2e_url sqlx database drop -y >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-DATABASE_URL=$e2e_url sqlx database create
-DATABASE_URL=$e2e_url \
-  LEPTOS_OUTPUT_NAME=todo LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_ENV=PROD LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  "$target_dir/release/server" >"$log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
-  kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; die "the server exited at start"; }
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$log" >&2; die "the server is not ready"; }
-(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test)
+scripts/e2e.sh "$target_dir/release/server"
 
 step "all tests passed in $((SECONDS - started)) s"

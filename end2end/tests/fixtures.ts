@@ -1,15 +1,25 @@
-import { test as base, expect } from "@playwright/test";
+import { test as base, expect, type Page, type BrowserContext } from "@playwright/test";
+import { readFileSync } from "node:fs";
 
-// Every test fails on a console error or an uncaught exception in the page: a broken
-// hydration shows up there first.
+// Every test fails on an uncaught exception or a console error in the page: a broken
+// hydration or a Rust panic shows up there first. A refused request (4xx) that the
+// scenario provokes on purpose is logged by Chromium as "Failed to load resource":
+// that one line is expected and allowed.
 export const test = base.extend<{ pageErrors: string[] }>({
   pageErrors: [
-    async ({ page }, use) => {
+    async ({ context }, use) => {
       const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      page.on("console", (message) => {
-        if (message.type() === "error") errors.push(message.text());
-      });
+      const watch = (page: Page) => {
+        page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
+        page.on("console", (message) => {
+          const text = message.text();
+          if (message.type() !== "error") return;
+          if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+          errors.push(`${page.url()}: ${text}`);
+        });
+      };
+      context.pages().forEach(watch);
+      context.on("page", watch);
       await use(errors);
       expect(errors, "errors in the browser console").toEqual([]);
     },
@@ -19,7 +29,77 @@ export const test = base.extend<{ pageErrors: string[] }>({
 
 export { expect };
 
-/** Saves the final state of a scenario where people can look at it. */
-export async function screenshot(page: import("@playwright/test").Page, name: string) {
+export const PASSWORD = "a long and unusual secret";
+
+export function uniqueEmail(who: string): string {
+  return `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/** Saves the final state of a scenario under end2end/screenshots/. */
+export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}
+
+/** Waits until the page has hydrated: its submit button is enabled only then. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("form button[type=submit]").first()).toBeEnabled();
+}
+
+export async function signUp(page: Page, name: string, email: string, password = PASSWORD) {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/tasks$/);
+  await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function addTask(page: Page, title: string) {
+  const input = page.getByLabel("New task");
+  await input.fill(title);
+  await input.press("Enter");
+  await expect(page.locator(".task .title", { hasText: title })).toBeVisible();
+  await expect(input).toHaveValue("");
+}
+
+export function taskRow(page: Page, title: string) {
+  return page.locator("li.task", { has: page.locator(".title", { hasText: title }) });
+}
+
+/** The token this browser holds. */
+export async function storedToken(context: BrowserContext | Page): Promise<string> {
+  const page = "pages" in context ? context.pages()[0] : context;
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("todo.token") ?? "null"));
+  expect(token, "a token in local storage").toBeTruthy();
+  return token as string;
+}
+
+/** Stops the server; the harness starts it again. Resolves once the new one is ready. */
+export async function restartServer(baseURL: string) {
+  const pidfile = process.env.SERVER_PIDFILE;
+  if (!pidfile) throw new Error("SERVER_PIDFILE is not set: run the tests through scripts/test.sh");
+  const before = readFileSync(pidfile, "utf8").trim();
+  process.kill(Number(before), "SIGTERM");
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = readFileSync(pidfile, "utf8").trim();
+    if (now === before) continue;
+    try {
+      const ready = await fetch(`${baseURL}/readyz`);
+      if (ready.ok) return now;
+    } catch {
+      // not listening yet
+    }
+  }
+  throw new Error("the server did not come back");
 }

@@ -1,0 +1,92 @@
+import { test, expect, screenshot, signUp, signIn, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
+
+test("sign up and land on the tasks page", async ({ page, request }) => {
+  // Without a session the server itself sends / to sign-in: no flash of another page.
+  const start = await request.get("/", { maxRedirects: 0, headers: { accept: "text/html" } });
+  expect(start.status()).toBe(302);
+  expect(start.headers()["location"]).toBe("/sign-in");
+
+  const email = uniqueEmail("ada");
+  await signUp(page, "Ada Lovelace", email);
+  await expect(page.locator(".who")).toHaveText("Ada Lovelace");
+  await expect(page.getByText("Nothing to do yet. Add your first task above.")).toBeVisible();
+  await screenshot(page, "01-signed-up");
+});
+
+test("sign out, then sign in again", async ({ page }) => {
+  const email = uniqueEmail("grace");
+  await signUp(page, "Grace Hopper", email);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect(await page.evaluate(() => localStorage.getItem("todo.token"))).toBeNull();
+
+  // Signed out means the tasks page is out of reach.
+  await page.goto("/tasks");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Ftasks$/);
+
+  await signIn(page, `  ${email.toUpperCase()} `);
+  await expect(page).toHaveURL(/\/tasks$/);
+  await expect(page.locator(".who")).toHaveText("Grace Hopper");
+  await screenshot(page, "02-signed-in-again");
+});
+
+test("a wrong password shows the generic error and stays on the page", async ({ page }) => {
+  const email = uniqueEmail("linus");
+  await signUp(page, "Linus", email);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  await signIn(page, email, "not the password at all");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await expect(page).toHaveURL(/\/sign-in$/);
+  // The password is cleared and focused for another try; the email stays.
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  await expect(page.getByLabel("Password")).toBeFocused();
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+
+  // An unknown email gets the very same message.
+  await signIn(page, uniqueEmail("nobody"), PASSWORD);
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await screenshot(page, "03-wrong-password");
+});
+
+test("a taken email shows its error next to the email field", async ({ page, browser }) => {
+  const email = uniqueEmail("taken");
+  await signUp(page, "First", email);
+
+  const other = await browser.newPage();
+  await other.goto("/sign-up");
+  await hydrated(other);
+  await other.getByLabel("Name").fill("Second");
+  await other.getByLabel("Email").fill(email.toUpperCase());
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByRole("button", { name: "Create account" }).click();
+  const emailField = other.getByLabel("Email");
+  await expect(emailField).toHaveAttribute("aria-invalid", "true");
+  await expect(other.locator("#email-error")).toHaveText("An account with this email already exists.");
+  await expect(emailField).toBeFocused();
+  await expect(other).toHaveURL(/\/sign-up$/);
+  await screenshot(other, "04-duplicate-email");
+  await other.close();
+});
+
+test("the browser checks fields before sending, as the server would", async ({ page }) => {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  // The first bad field, in form order, gets the focus.
+  await expect(page.getByLabel("Name")).toBeFocused();
+  await expect(page.locator("#name-error")).toHaveText("Enter your name.");
+  await expect(page.locator("#email-error")).toHaveText("An email address looks like name@example.com.");
+  await expect(page.locator("#password-error")).toHaveText("A password has at least 8 characters.");
+
+  // A common password is refused by the server, next to its field.
+  await page.getByLabel("Name").fill("Common");
+  await page.getByLabel("Email").fill(uniqueEmail("common"));
+  await page.getByLabel("Password").fill("password123");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#password-error")).toHaveText(/most common/);
+  await screenshot(page, "05-field-errors");
+});

@@ -1,0 +1,188 @@
+import {
+  test,
+  expect,
+  screenshot,
+  signUp,
+  signIn,
+  addTask,
+  taskRow,
+  storedToken,
+  restartServer,
+  uniqueEmail,
+} from "./fixtures";
+
+test("create, edit, complete, filter and delete tasks", async ({ page }) => {
+  await signUp(page, "Tasker", uniqueEmail("tasker"));
+
+  // Empty titles are refused before anything is sent.
+  await page.getByLabel("New task").fill("   ");
+  await page.getByLabel("New task").press("Enter");
+  await expect(page.locator("#new-title-error")).toHaveText("Enter a title.");
+
+  await addTask(page, "Buy milk");
+  await addTask(page, "Write report");
+  await addTask(page, "  Call the bank  ");
+  await expect(taskRow(page, "Call the bank").locator(".title")).toHaveText("Call the bank");
+  await expect(page.locator(".list-footer .left")).toHaveText("3 items left");
+
+  // Inline edit: double-click, type, Enter saves.
+  await taskRow(page, "Buy milk").locator(".title").dblclick();
+  const edit = page.getByLabel("Edit title");
+  await expect(edit).toBeFocused();
+  await edit.fill("Buy oat milk");
+  await edit.press("Enter");
+  await expect(taskRow(page, "Buy oat milk")).toBeVisible();
+  // Escape cancels.
+  await taskRow(page, "Write report").getByRole("button", { name: "Edit Write report" }).click();
+  await page.getByLabel("Edit title").fill("Something else");
+  await page.getByLabel("Edit title").press("Escape");
+  await expect(taskRow(page, "Write report")).toBeVisible();
+
+  // Complete one: the count follows.
+  await taskRow(page, "Buy oat milk").getByRole("checkbox").check();
+  await expect(taskRow(page, "Buy oat milk")).toHaveClass(/completed/);
+  await expect(page.locator(".list-footer .left")).toHaveText("2 items left");
+
+  // Filters, with counts, kept in the URL.
+  await page.getByRole("link", { name: /Completed/ }).click();
+  await expect(page).toHaveURL(/status=completed/);
+  await expect(page.locator("li.task")).toHaveCount(1);
+  await expect(page.getByRole("link", { name: /Completed/ })).toHaveAttribute("aria-current", "page");
+  await page.getByRole("link", { name: /Pending/ }).click();
+  await expect(page.locator("li.task")).toHaveCount(2);
+  await expect(page.getByRole("link", { name: /Pending/ }).locator(".count")).toHaveText("2");
+  // Back and forward keep the filter in step with the URL.
+  await page.goBack();
+  await expect(page.locator("li.task")).toHaveCount(1);
+  await page.goForward();
+  await expect(page.locator("li.task")).toHaveCount(2);
+  await page.getByRole("link", { name: /All/ }).click();
+
+  // Sort by title.
+  await page.getByLabel("Sort").selectOption("title");
+  await expect(page).toHaveURL(/sort=title/);
+  await expect(page.locator("li.task .title")).toHaveText(["Buy oat milk", "Call the bank", "Write report"]);
+
+  // Delete, undo, delete again.
+  await taskRow(page, "Write report").getByRole("button", { name: "Delete Write report" }).click();
+  await expect(taskRow(page, "Write report")).toHaveCount(0);
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(taskRow(page, "Write report")).toBeVisible();
+  await taskRow(page, "Write report").getByRole("button", { name: "Delete Write report" }).click();
+  await expect(taskRow(page, "Write report")).toHaveCount(0);
+
+  // Clear completed appears only when something is completed.
+  await page.getByRole("button", { name: "Clear completed" }).click();
+  await expect(taskRow(page, "Buy oat milk")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Clear completed" })).toHaveCount(0);
+
+  // Mark all complete.
+  await addTask(page, "Another one");
+  await page.getByLabel("Mark all complete").check();
+  await expect(page.locator(".list-footer .left")).toHaveText("0 items left");
+  await expect(page.locator("li.task.completed")).toHaveCount(2);
+  await screenshot(page, "06-tasks-edited");
+
+  // All of it reached the server.
+  await page.reload();
+  await expect(page.locator("li.task.completed")).toHaveCount(2);
+  await expect(page.locator("li.task .title")).toHaveText(["Another one", "Call the bank"]);
+});
+
+test("a reload keeps the tasks and the filter", async ({ page }) => {
+  await signUp(page, "Reloader", uniqueEmail("reload"));
+  await addTask(page, "Survives a reload");
+  await addTask(page, "Done already");
+  await taskRow(page, "Done already").getByRole("checkbox").check();
+  await page.getByRole("link", { name: /Pending/ }).click();
+  await expect(page.locator("li.task")).toHaveCount(1);
+
+  await page.reload();
+  await expect(page).toHaveURL(/status=pending/);
+  await expect(page.locator("li.task .title")).toHaveText(["Survives a reload"]);
+  await expect(page.getByRole("link", { name: /Pending/ })).toHaveAttribute("aria-current", "page");
+  await screenshot(page, "07-after-reload");
+});
+
+test("the tasks are still there after the server restarts", async ({ page, baseURL }) => {
+  await signUp(page, "Durable", uniqueEmail("durable"));
+  await addTask(page, "Outlives the process");
+  await restartServer(baseURL!);
+  await page.reload();
+  await expect(taskRow(page, "Outlives the process")).toBeVisible();
+  // The token issued before the restart still works: the keys are in the database.
+  await addTask(page, "Added after the restart");
+  await screenshot(page, "08-after-restart");
+});
+
+test("two people in two browsers never see each other's tasks", async ({ browser }) => {
+  const ada = await browser.newContext();
+  const bob = await browser.newContext();
+  const adaPage = await ada.newPage();
+  const bobPage = await bob.newPage();
+  await signUp(adaPage, "Ada", uniqueEmail("ada"));
+  await signUp(bobPage, "Bob", uniqueEmail("bob"));
+  await addTask(adaPage, "Ada's secret plan");
+  await addTask(bobPage, "Bob's shopping");
+
+  await bobPage.reload();
+  await adaPage.reload();
+  await expect(bobPage.locator("li.task .title")).toHaveText(["Bob's shopping"]);
+  await expect(adaPage.locator("li.task .title")).toHaveText(["Ada's secret plan"]);
+
+  // Bob's token on Ada's URL is refused.
+  const adaId = await adaPage.evaluate(() => JSON.parse(localStorage.getItem("todo.user") ?? "{}").id);
+  const bobToken = await storedToken(bobPage);
+  const response = await bobPage.request.get(`/api/${adaId}/tasks`, {
+    headers: { authorization: `Bearer ${bobToken}` },
+  });
+  expect(response.status()).toBe(403);
+  await screenshot(adaPage, "09-ada");
+  await screenshot(bobPage, "09-bob");
+  await ada.close();
+  await bob.close();
+});
+
+test("a token made invalid sends the page to sign in, and back after", async ({ page }) => {
+  const email = uniqueEmail("revoked");
+  await signUp(page, "Revoked", email);
+  await addTask(page, "Before the token died");
+
+  // The token is signed out behind the page's back, through the API.
+  const token = await storedToken(page);
+  const signOut = await page.request.post("/api/auth/sign-out", {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(signOut.status()).toBe(204);
+
+  // The next call the page makes is refused: off to sign in, saying why.
+  await page.getByLabel("New task").fill("After the token died");
+  await page.getByLabel("New task").press("Enter");
+  await expect(page).toHaveURL(/\/sign-in\?reason=ended&next=\/tasks$/);
+  await expect(page.getByText("Your session has ended, please sign in again.")).toBeVisible();
+  await screenshot(page, "10-session-ended");
+
+  // Signing in goes back to the tasks.
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/tasks$/);
+  await expect(taskRow(page, "Before the token died")).toBeVisible();
+});
+
+test("a sign-out in one tab signs out the others", async ({ context }) => {
+  const first = await context.newPage();
+  await signUp(first, "Two Tabs", uniqueEmail("tabs"));
+  const second = await context.newPage();
+  await second.goto("/tasks");
+  await expect(second.getByRole("heading", { name: "Tasks" })).toBeVisible();
+  await first.getByRole("button", { name: "Sign out" }).click();
+  await expect(second).toHaveURL(/\/sign-in/);
+});
+
+test("the page works at 360 px wide", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signUp(page, "Narrow", uniqueEmail("narrow"));
+  await addTask(page, "A task with a rather long title that has to wrap on a small phone screen");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(page, "11-narrow");
+});
