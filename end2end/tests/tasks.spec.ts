@@ -182,6 +182,7 @@ test("the page works at 360 px wide", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await signUp(page, "Narrow", uniqueEmail("narrow"));
   await addTask(page, "A task with a rather long title that has to wrap on a small phone screen");
+  await expect(page.locator('.filters [aria-current="page"]')).toHaveText(["All 1"]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, "11-narrow");

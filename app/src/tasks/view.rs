@@ -18,7 +18,6 @@ use crate::{
 use leptos::{html, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
-    components::A,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -425,15 +424,17 @@ pub fn TasksPage() -> impl IntoView {
                                         }
                                     };
                                     view! {
-                                        <A
+                                        // A plain link: the router still navigates in place, and
+                                        // `A` would mark every filter current (same path).
+                                        <a
                                             href=move || href(filter, order.get())
-                                            attr:class="filter"
-                                            attr:aria-current=move || (status.get() == filter).then_some("page")
+                                            class="filter"
+                                            aria-current=move || (status.get() == filter).then_some("page")
                                         >
                                             {label}
                                             " "
                                             <span class="count">{count}</span>
-                                        </A>
+                                        </a>
                                     }
                                 })
                                 .collect_view()}
