@@ -1,6 +1,9 @@
 //! The web application: components, routes and server functions. Compiled twice: with
 //! `ssr` into the server, and with `hydrate` into the browser bundle.
 
+// Views nest deeply typed futures when hydrating; the release build needs room.
+#![recursion_limit = "256"]
+
 pub mod auth;
 pub mod error;
 pub mod session;

@@ -304,7 +304,7 @@ pub fn TasksPage() -> impl IntoView {
         let (all, pending, _) = counts.get();
         all > 0 && pending == 0
     });
-    let toggle_all = move |_| {
+    let toggle_all = Callback::new(move |()| {
         let wanted = !all_done.get_untracked();
         let before = tasks.get_untracked();
         tasks.update(|all| all.iter_mut().for_each(|t| t.completed = wanted));
@@ -317,9 +317,9 @@ pub fn TasksPage() -> impl IntoView {
                 }
             }
         });
-    };
+    });
 
-    let clear = move |_| {
+    let clear = Callback::new(move |()| {
         let before = tasks.get_untracked();
         tasks.update(|all| all.retain(|t| !t.completed));
         spawn_local(async move {
@@ -338,7 +338,7 @@ pub fn TasksPage() -> impl IntoView {
                 }
             }
         });
-    };
+    });
 
     let sign_out_now = {
         let navigate = navigate.clone();
@@ -355,14 +355,12 @@ pub fn TasksPage() -> impl IntoView {
 
     let choose_order = {
         let navigate = navigate.clone();
-        move |ev: leptos::ev::Event| {
-            if let Some(chosen) = Order::parse(&event_target_value(&ev)) {
-                navigate(
-                    &href(status.get_untracked(), chosen),
-                    NavigateOptions::default(),
-                );
-            }
-        }
+        Callback::new(move |chosen: Order| {
+            navigate(
+                &href(status.get_untracked(), chosen),
+                NavigateOptions::default(),
+            );
+        })
     };
 
     let user = RwSignal::new(None);
@@ -397,109 +395,179 @@ pub fn TasksPage() -> impl IntoView {
                     </div>
                 }.into_any(),
                 Load::Ready => view! {
-                    <div class="toolbar">
-                        <label class="toggle-all" class:hidden=move || counts.get().0 == 0>
-                            <input
-                                type="checkbox"
-                                prop:checked=move || all_done.get()
-                                on:change=toggle_all
-                            />
-                            {move || if all_done.get() { "Mark all pending" } else { "Mark all complete" }}
-                        </label>
-                        <nav class="filters" aria-label="Show">
-                            {[StatusFilter::All, StatusFilter::Pending, StatusFilter::Completed]
-                                .into_iter()
-                                .map(|filter| {
-                                    let label = match filter {
-                                        StatusFilter::All => "All",
-                                        StatusFilter::Pending => "Pending",
-                                        StatusFilter::Completed => "Completed",
-                                    };
-                                    let count = move || {
-                                        let (all, pending, done) = counts.get();
-                                        match filter {
-                                            StatusFilter::All => all,
-                                            StatusFilter::Pending => pending,
-                                            StatusFilter::Completed => done,
-                                        }
-                                    };
-                                    view! {
-                                        // A plain link: the router still navigates in place, and
-                                        // `A` would mark every filter current (same path).
-                                        <a
-                                            href=move || href(filter, order.get())
-                                            class="filter"
-                                            aria-current=move || (status.get() == filter).then_some("page")
-                                        >
-                                            {label}
-                                            " "
-                                            <span class="count">{count}</span>
-                                        </a>
-                                    }
-                                })
-                                .collect_view()}
-                        </nav>
-                        <label class="sort">
-                            "Sort "
-                            <select on:change=choose_order.clone()>
-                                {Order::ALL
-                                    .into_iter()
-                                    .map(|o| view! {
-                                        <option value=o.as_str() selected=move || order.get() == o>{o.label()}</option>
-                                    })
-                                    .collect_view()}
-                            </select>
-                        </label>
-                    </div>
-                    <Show
-                        when=move || !visible.with(Vec::is_empty)
-                        fallback=move || view! {
-                            <p class="empty">
-                                {move || match (status.get(), counts.get().0) {
-                                    (_, 0) => "Nothing to do yet. Add your first task above.",
-                                    (StatusFilter::Pending, _) => "Nothing pending. Well done!",
-                                    (StatusFilter::Completed, _) => "No completed tasks yet.",
-                                    (StatusFilter::All, _) => "Nothing here.",
-                                }}
-                            </p>
-                        }
-                    >
-                        <ul class="task-list">
-                            <For
-                                each=move || visible.get()
-                                key=|t| (t.id.clone(), t.title.clone(), t.completed, t.updated_at.clone())
-                                let(task)
-                            >
-                                <TaskItem task on_toggle=toggle on_rename=rename on_delete=remove />
-                            </For>
-                        </ul>
-                    </Show>
-                    <footer class="list-footer" class:hidden=move || counts.get().0 == 0>
-                        <span class="left" aria-live="polite">
-                            {move || format!("{} left", plural(counts.get().1, "item", "items"))}
-                        </span>
-                        <Show when=move || { counts.get().2 > 0 }>
-                            <button type="button" class="quiet" on:click=clear>"Clear completed"</button>
-                        </Show>
-                    </footer>
+                    <Toolbar counts all_done status order on_toggle_all=toggle_all on_order=choose_order />
+                    <TaskList visible status counts on_toggle=toggle on_rename=rename on_delete=remove />
+                    <ListFooter counts on_clear=clear />
                 }.into_any(),
             }}
         </section>
-        <div class="notice-region" aria-live="polite">
-            {move || notice.get().map(|n| {
-                let undo_task = n.undo.clone();
-                view! {
-                    <div class="toast" class:error=n.error role=if n.error { "alert" } else { "status" }>
-                        <span>{n.text.clone()}</span>
-                        {undo_task.map(|task| view! {
-                            <button type="button" class="link" on:click=move |_| undo(task.clone())>"Undo"</button>
-                        })}
-                        <button type="button" class="icon" aria-label="Dismiss" on:click=move |_| notice.set(None)>"×"</button>
-                    </div>
-                }
-            })}
+        <Notices notice undo=Callback::new(undo) />
+    }
+}
+
+type Counts = (usize, usize, usize);
+
+#[component]
+fn Toolbar(
+    counts: Memo<Counts>,
+    all_done: Memo<bool>,
+    status: Memo<StatusFilter>,
+    order: Memo<Order>,
+    on_toggle_all: Callback<()>,
+    on_order: Callback<Order>,
+) -> impl IntoView {
+    view! {
+        <div class="toolbar">
+            <label class="toggle-all" class:hidden=move || counts.get().0 == 0>
+                <input
+                    type="checkbox"
+                    prop:checked=move || all_done.get()
+                    on:change=move |_| on_toggle_all.run(())
+                />
+                {move || if all_done.get() { "Mark all pending" } else { "Mark all complete" }}
+            </label>
+            <nav class="filters" aria-label="Show">
+                {[StatusFilter::All, StatusFilter::Pending, StatusFilter::Completed]
+                    .into_iter()
+                    .map(|filter| {
+                        let label = match filter {
+                            StatusFilter::All => "All",
+                            StatusFilter::Pending => "Pending",
+                            StatusFilter::Completed => "Completed",
+                        };
+                        let count = move || {
+                            let (all, pending, done) = counts.get();
+                            match filter {
+                                StatusFilter::All => all,
+                                StatusFilter::Pending => pending,
+                                StatusFilter::Completed => done,
+                            }
+                        };
+                        // A plain link: the router still navigates in place, and its `A`
+                        // would mark every filter current (they share one path).
+                        view! {
+                            <a
+                                href=move || href(filter, order.get())
+                                class="filter"
+                                aria-current=move || (status.get() == filter).then_some("page")
+                            >
+                                {label}
+                                " "
+                                <span class="count">{count}</span>
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <label class="sort">
+                "Sort "
+                <select on:change=move |ev| {
+                    if let Some(chosen) = Order::parse(&event_target_value(&ev)) {
+                        on_order.run(chosen);
+                    }
+                }>
+                    {Order::ALL
+                        .into_iter()
+                        .map(|o| {
+                            view! {
+                                <option value=o.as_str() selected=move || order.get() == o>
+                                    {o.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
         </div>
     }
+    .into_any()
+}
+
+#[component]
+fn TaskList(
+    visible: Memo<Vec<Task>>,
+    status: Memo<StatusFilter>,
+    counts: Memo<Counts>,
+    on_toggle: Callback<String>,
+    on_rename: Callback<(String, String)>,
+    on_delete: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <Show
+            when=move || !visible.with(Vec::is_empty)
+            fallback=move || {
+                view! {
+                    <p class="empty">
+                        {move || match (status.get(), counts.get().0) {
+                            (_, 0) => "Nothing to do yet. Add your first task above.",
+                            (StatusFilter::Pending, _) => "Nothing pending. Well done!",
+                            (StatusFilter::Completed, _) => "No completed tasks yet.",
+                            (StatusFilter::All, _) => "Nothing here.",
+                        }}
+                    </p>
+                }
+            }
+        >
+            <ul class="task-list">
+                <For
+                    each=move || visible.get()
+                    key=|t| (t.id.clone(), t.title.clone(), t.completed, t.updated_at.clone())
+                    let(task)
+                >
+                    <TaskItem task on_toggle on_rename on_delete />
+                </For>
+            </ul>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn ListFooter(counts: Memo<Counts>, on_clear: Callback<()>) -> impl IntoView {
+    view! {
+        <footer class="list-footer" class:hidden=move || counts.get().0 == 0>
+            <span class="left" aria-live="polite">
+                {move || format!("{} left", plural(counts.get().1, "item", "items"))}
+            </span>
+            <Show when=move || { counts.get().2 > 0 }>
+                <button type="button" class="quiet" on:click=move |_| on_clear.run(())>
+                    "Clear completed"
+                </button>
+            </Show>
+        </footer>
+    }
+    .into_any()
+}
+
+/// The message region: announced to screen readers, with an undo after a delete.
+#[component]
+fn Notices(notice: RwSignal<Option<Notice>>, undo: Callback<Task>) -> impl IntoView {
+    view! {
+        <div class="notice-region" aria-live="polite">
+            {move || {
+                notice
+                    .get()
+                    .map(|n| {
+                        view! {
+                            <div class="toast" class:error=n.error role=if n.error { "alert" } else { "status" }>
+                                <span>{n.text.clone()}</span>
+                                {n.undo.clone().map(|task| {
+                                    view! {
+                                        <button type="button" class="link" on:click=move |_| undo.run(task.clone())>
+                                            "Undo"
+                                        </button>
+                                    }
+                                })}
+                                <button type="button" class="icon" aria-label="Dismiss" on:click=move |_| notice.set(None)>
+                                    "×"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -691,4 +759,5 @@ fn TaskItem(
             </Show>
         </li>
     }
+    .into_any()
 }
