@@ -3,14 +3,15 @@
 use super::model::{AuthSession, SignInRequest, SignUpRequest, User};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
-#[server(prefix = "/rpc", endpoint = "auth/sign-up")]
+#[server(prefix = "/rpc", endpoint = "auth/sign-up", input = Json)]
 pub async fn sign_up(request: SignUpRequest) -> Result<AuthSession, AppError> {
     use crate::state::{answer, app_state};
     answer(async { app_state()?.auth.sign_up(request).await }.await)
 }
 
-#[server(prefix = "/rpc", endpoint = "auth/sign-in")]
+#[server(prefix = "/rpc", endpoint = "auth/sign-in", input = Json)]
 pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
     use crate::state::{answer, app_state};
     answer(

@@ -5,13 +5,18 @@ use crate::helpers::{spawn_app, TestApp};
 use serde_json::Value;
 use sqlx::PgPool;
 
+/// Calls a server function as the web app does: POST, a JSON body, the bearer token.
 async fn call(app: &TestApp, path: &str, body: &str, token: Option<&str>) -> reqwest::Response {
     let mut request = app
         .client
         .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-type", "application/json")
         .header("accept", "application/json")
-        .body(body.to_owned());
+        .body(if body.is_empty() {
+            "{}".to_owned()
+        } else {
+            body.to_owned()
+        });
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -24,7 +29,7 @@ async fn sign_up_and_me_through_server_functions(pool: PgPool) {
     let response = call(
         &app,
         "/rpc/auth/sign-up",
-        "request[email]=RPC%40example.com&request[password]=a+long+and+unusual+secret&request[name]=Rpc",
+        r#"{"request": {"email": "RPC@example.com", "password": "a long and unusual secret", "name": "Rpc"}}"#,
         None,
     )
     .await;
@@ -68,7 +73,7 @@ async fn server_functions_answer_with_the_statuses_of_the_rest_api(pool: PgPool)
     let response = call(
         &app,
         "/rpc/auth/sign-in",
-        "request[email]=nobody%40example.com&request[password]=whatever+it+is",
+        r#"{"request": {"email": "nobody@example.com", "password": "whatever it is"}}"#,
         None,
     )
     .await;
@@ -79,7 +84,7 @@ async fn server_functions_answer_with_the_statuses_of_the_rest_api(pool: PgPool)
     let response = call(
         &app,
         "/rpc/auth/sign-up",
-        "request[email]=bad&request[password]=short&request[name]=",
+        r#"{"request": {"email": "bad", "password": "short", "name": ""}}"#,
         None,
     )
     .await;
