@@ -104,14 +104,14 @@ fn end_session() {
     let window = leptos::prelude::window();
     let here = window.location().pathname().unwrap_or_default()
         + &window.location().search().unwrap_or_default();
-    let next = js_sys_encode(&here);
+    let next = encode_query_value(&here);
     let _ = window
         .location()
         .assign(&format!("/sign-in?reason={SESSION_ENDED}&next={next}"));
 }
 
 #[cfg(feature = "hydrate")]
-fn js_sys_encode(value: &str) -> String {
+fn encode_query_value(value: &str) -> String {
     // Only what a path and query hold needs escaping in a query value.
     value
         .chars()

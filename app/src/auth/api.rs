@@ -27,26 +27,10 @@ pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "auth/sign-out", client = crate::session::AuthClient)]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::state::{answer, app_state};
-    answer(
-        async {
-            let state = app_state()?;
-            let user = super::require_user(&state).await?;
-            state.auth.sign_out(&user).await
-        }
-        .await,
-    )
+    super::with_user(|state, user| async move { state.auth.sign_out(&user).await }).await
 }
 
 #[server(prefix = "/rpc", endpoint = "auth/me", client = crate::session::AuthClient)]
 pub async fn current_user() -> Result<User, AppError> {
-    use crate::state::{answer, app_state};
-    answer(
-        async {
-            let state = app_state()?;
-            let user = super::require_user(&state).await?;
-            state.auth.me(&user).await
-        }
-        .await,
-    )
+    super::with_user(|state, user| async move { state.auth.me(&user).await }).await
 }

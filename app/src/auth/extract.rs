@@ -17,13 +17,26 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// Inside a server function: the verified user of the current request.
-pub async fn require_user(state: &AppState) -> Result<AuthUser, AppError> {
-    let parts = use_context::<Parts>().ok_or_else(|| {
-        tracing::error!("no request parts in the server function context");
-        AppError::Internal
-    })?;
-    state.auth.authenticate(&parts.headers).await
+/// Runs a protected server function: verifies the request's token, hands the state and
+/// the user to `work`, and answers with the status of any error, as REST would.
+pub async fn with_user<T, F, Fut>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, AuthUser) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    use crate::state::{answer, app_state};
+    answer(
+        async {
+            let state = app_state()?;
+            let parts = use_context::<Parts>().ok_or_else(|| {
+                tracing::error!("no request parts in the server function context");
+                AppError::Internal
+            })?;
+            let user = state.auth.authenticate(&parts.headers).await?;
+            work(state, user).await
+        }
+        .await,
+    )
 }
 
 /// The client's address, for per-client limits: the peer, or the last hop of

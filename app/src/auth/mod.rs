@@ -28,6 +28,6 @@ pub mod token;
 pub mod trusted;
 
 #[cfg(feature = "ssr")]
-pub use extract::{client_address, require_user};
+pub use extract::{client_address, with_user};
 #[cfg(feature = "ssr")]
 pub use identity::AuthUser;

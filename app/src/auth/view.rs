@@ -93,6 +93,34 @@ impl FormState {
             }
         }
     }
+
+    /// Before sending: the browser's own check of the fields. If they pass, the form
+    /// goes busy and true is returned; else the errors show and the first bad field
+    /// gets the focus.
+    fn start(self, check: Result<(), AppError>, fields: &[(&str, NodeRef<html::Input>)]) -> bool {
+        if let Err(AppError::Validation { errors }) = check {
+            focus_first(&errors, fields);
+            self.errors.set(errors);
+            return false;
+        }
+        self.busy.set(true);
+        self.alert.set(None);
+        true
+    }
+
+    /// After a refusal: shows it and focuses the first field it names. True if it
+    /// named one.
+    fn refuse(
+        self,
+        error: &AppError,
+        email_conflict: bool,
+        fields: &[(&str, NodeRef<html::Input>)],
+    ) -> bool {
+        self.show(error, email_conflict);
+        let named = self.errors.get_untracked();
+        focus_first(&named, fields);
+        !named.is_empty()
+    }
 }
 
 /// Focuses the first field that has an error, in the order of the form.
@@ -142,25 +170,20 @@ pub fn SignInPage() -> impl IntoView {
             password: Some(password.get_untracked()),
         };
         let fields = [("email", email_ref), ("password", password_ref)];
-        if let Err(AppError::Validation { errors }) = validate::credentials(request.clone()) {
-            focus_first(&errors, &fields);
-            form.errors.set(errors);
+        if !form.start(validate::credentials(request.clone()).map(drop), &fields) {
             return;
         }
-        form.busy.set(true);
-        form.alert.set(None);
         let next = next();
         let navigate = navigate.clone();
         spawn_local(async move {
             match sign_in(request).await {
                 Ok(session) => signed_in(&session, &next, &navigate),
                 Err(error) => {
-                    form.show(&error, false);
                     password.set(String::new());
-                    if let AppError::Validation { errors } = &error {
-                        focus_first(errors, &fields);
-                    } else if let Some(input) = password_ref.get_untracked() {
-                        let _ = input.focus();
+                    if !form.refuse(&error, false, &fields) {
+                        if let Some(input) = password_ref.get_untracked() {
+                            let _ = input.focus();
+                        }
                     }
                 }
             }
@@ -248,27 +271,16 @@ pub fn SignUpPage() -> impl IntoView {
             ("email", email_ref),
             ("password", password_ref),
         ];
-        if let Err(AppError::Validation { errors }) = validate::new_account(request.clone()) {
-            focus_first(&errors, &fields);
-            form.errors.set(errors);
+        if !form.start(validate::new_account(request.clone()).map(drop), &fields) {
             return;
         }
-        form.busy.set(true);
-        form.alert.set(None);
         let next = next();
         let navigate = navigate.clone();
         spawn_local(async move {
             match sign_up(request).await {
                 Ok(session) => signed_in(&session, &next, &navigate),
                 Err(error) => {
-                    form.show(&error, true);
-                    if let Some(errors) = match &error {
-                        AppError::Validation { errors } => Some(errors.clone()),
-                        AppError::Conflict { .. } => Some(form.errors.get_untracked()),
-                        _ => None,
-                    } {
-                        focus_first(&errors, &fields);
-                    }
+                    form.refuse(&error, true, &fields);
                 }
             }
             form.busy.set(false);

@@ -7,21 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-async fn with_user<T, F, Fut>(work: F) -> Result<T, AppError>
-where
-    F: FnOnce(crate::state::AppState, crate::auth::AuthUser) -> Fut,
-    Fut: std::future::Future<Output = Result<T, AppError>>,
-{
-    use crate::state::{answer, app_state};
-    answer(
-        async {
-            let state = app_state()?;
-            let user = crate::auth::require_user(&state).await?;
-            work(state, user).await
-        }
-        .await,
-    )
-}
+use crate::auth::with_user;
 
 #[server(prefix = "/rpc", endpoint = "tasks/list", input = Json, client = crate::session::AuthClient)]
 pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
