@@ -4,11 +4,11 @@
 //! `server` renders it as problem+json. It never carries SQL text, keys or stack traces:
 //! the `ssr`-only conversions below log the cause and keep only a category.
 
-use leptos::server_fn::{
-    codec::JsonEncoding,
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::PostcardEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
-use serde::{Deserialize, Serialize};
 
 /// One invalid field of a request, as the client should show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,8 +18,10 @@ pub struct FieldError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// Crosses the wire (to the browser, in postcard) as `Wire`: a `kind` and the fields of
+/// every variant, flat. A derived, internally tagged encoding would need a
+/// self-describing format, and its decoder alone was about 36 KB of the browser bundle.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
     #[error("the request is malformed: {detail}")]
     BadRequest { detail: String },
@@ -98,10 +100,113 @@ impl AppError {
     }
 }
 
+/// Every field any variant has, flat; `kind` says which of them must be there.
+#[derive(Default, Serialize, Deserialize)]
+struct Wire {
+    kind: String,
+    detail: Option<String>,
+    errors: Option<Vec<FieldError>>,
+    retry_after_secs: Option<u64>,
+    message: Option<String>,
+}
+
+impl AppError {
+    /// The `kind` of problem+json bodies and of the wire form.
+    fn kind(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Validation { .. } => "validation",
+            AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Conflict { .. } => "conflict",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Transport { .. } => "transport",
+        }
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut wire = Wire {
+            kind: self.kind().to_owned(),
+            ..Wire::default()
+        };
+        match self {
+            AppError::BadRequest { detail }
+            | AppError::Conflict { detail }
+            | AppError::UnsupportedMediaType { detail } => wire.detail = Some(detail.clone()),
+            AppError::Validation { errors } => wire.errors = Some(errors.clone()),
+            AppError::TooManyRequests { retry_after_secs } => {
+                wire.retry_after_secs = Some(*retry_after_secs)
+            }
+            AppError::Transport { message } => wire.message = Some(message.clone()),
+            _ => {}
+        }
+        wire.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        fn need<T, E: Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(field))
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        Ok(match wire.kind.as_str() {
+            "bad_request" => AppError::BadRequest {
+                detail: need(wire.detail, "detail")?,
+            },
+            "validation" => AppError::Validation {
+                errors: need(wire.errors, "errors")?,
+            },
+            "unauthorized" => AppError::Unauthorized,
+            "invalid_credentials" => AppError::InvalidCredentials,
+            "forbidden" => AppError::Forbidden,
+            "not_found" => AppError::NotFound,
+            "method_not_allowed" => AppError::MethodNotAllowed,
+            "conflict" => AppError::Conflict {
+                detail: need(wire.detail, "detail")?,
+            },
+            "too_many_requests" => AppError::TooManyRequests {
+                retry_after_secs: need(wire.retry_after_secs, "retry_after_secs")?,
+            },
+            "unsupported_media_type" => AppError::UnsupportedMediaType {
+                detail: need(wire.detail, "detail")?,
+            },
+            "unavailable" => AppError::Unavailable,
+            "internal" => AppError::Internal,
+            "transport" => AppError::Transport {
+                message: need(wire.message, "message")?,
+            },
+            other => return Err(D::Error::unknown_variant(other, &[])),
+        })
+    }
+}
+
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server this means the request could not be read: its status is the
+        // REST API's for a malformed body (leptos would answer 500).
+        #[cfg(feature = "ssr")]
+        if matches!(
+            value,
+            ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::Deserialization(_)
+                | ServerFnErrorErr::MissingArg(_)
+        ) {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::BAD_REQUEST);
+            }
+        }
         AppError::Transport {
             message: value.to_string(),
         }
@@ -192,7 +297,22 @@ mod tests {
     #[test]
     fn errors_round_trip_through_the_server_function_encoding() {
         let errors = [
+            AppError::BadRequest {
+                detail: "bad".into(),
+            },
             AppError::field("email", "is already taken"),
+            AppError::Unauthorized,
+            AppError::InvalidCredentials,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::MethodNotAllowed,
+            AppError::Conflict {
+                detail: "taken".into(),
+            },
+            AppError::UnsupportedMediaType {
+                detail: "json only".into(),
+            },
+            AppError::Internal,
             AppError::TooManyRequests {
                 retry_after_secs: 30,
             },
@@ -204,6 +324,18 @@ mod tests {
         for error in errors {
             let bytes = error.ser();
             assert_eq!(AppError::de(bytes), error);
+        }
+    }
+
+    #[test]
+    fn a_kind_without_its_fields_or_an_unknown_kind_is_refused() {
+        for body in [
+            r#"{"kind":"conflict"}"#,
+            r#"{"kind":"too_many_requests","retry_after_secs":"soon"}"#,
+            r#"{"kind":"teapot"}"#,
+            r#"{"detail":"no kind"}"#,
+        ] {
+            assert!(serde_json::from_str::<AppError>(body).is_err(), "{body}");
         }
     }
 

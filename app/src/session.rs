@@ -6,7 +6,7 @@
 //! the server that a token is probably stored; the token itself only ever travels in
 //! the `Authorization` header.
 
-use crate::auth::model::{AuthSession, User};
+use crate::auth::model::AuthSession;
 use leptos::server_fn::{
     client::{browser::BrowserClient, Client},
     error::FromServerFnError,
@@ -22,12 +22,27 @@ pub const HINT_COOKIE: &str = "todo_signed_in";
 /// Where a refused token sends the person, with the reason.
 pub const SESSION_ENDED: &str = "ended";
 
+/// Local storage, holding plain strings: no JSON codec in the bundle for two strings.
+#[cfg(feature = "hydrate")]
+fn storage() -> Option<web_sys::Storage> {
+    use gloo_storage::Storage;
+    Some(gloo_storage::LocalStorage::raw())
+}
+
+#[cfg(feature = "hydrate")]
+fn read(key: &str) -> Option<String> {
+    storage()?
+        .get_item(key)
+        .ok()
+        .flatten()
+        .filter(|v| !v.is_empty())
+}
+
 /// The stored token, if any (never during server rendering).
 pub fn token() -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        use gloo_storage::Storage;
-        gloo_storage::LocalStorage::get::<String>(TOKEN_KEY).ok()
+        read(TOKEN_KEY)
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -35,12 +50,11 @@ pub fn token() -> Option<String> {
     }
 }
 
-/// The stored user, for the header.
-pub fn user() -> Option<User> {
+/// How the signed-in person is shown in the header: their name, else their email.
+pub fn display_name() -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        use gloo_storage::Storage;
-        gloo_storage::LocalStorage::get::<User>(USER_KEY).ok()
+        read(USER_KEY)
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -48,13 +62,21 @@ pub fn user() -> Option<User> {
     }
 }
 
-/// Keeps a new session: token and user in local storage, the hint cookie beside.
+/// Keeps a new session: the token and the name to show in local storage, the hint
+/// cookie beside.
 pub fn store(session: &AuthSession) {
     #[cfg(feature = "hydrate")]
     {
-        use gloo_storage::Storage;
-        let _ = gloo_storage::LocalStorage::set(TOKEN_KEY, &session.token);
-        let _ = gloo_storage::LocalStorage::set(USER_KEY, &session.user);
+        let user = &session.user;
+        let shown = if user.name.is_empty() {
+            &user.email
+        } else {
+            &user.name
+        };
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(TOKEN_KEY, &session.token);
+            let _ = storage.set_item(USER_KEY, shown);
+        }
         set_hint_cookie(&format!(
             "{HINT_COOKIE}=1; Path=/; Max-Age={}; SameSite=Lax",
             session.expires_in
@@ -68,9 +90,10 @@ pub fn store(session: &AuthSession) {
 pub fn clear() {
     #[cfg(feature = "hydrate")]
     {
-        use gloo_storage::Storage;
-        gloo_storage::LocalStorage::delete(TOKEN_KEY);
-        gloo_storage::LocalStorage::delete(USER_KEY);
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(TOKEN_KEY);
+            let _ = storage.remove_item(USER_KEY);
+        }
         set_hint_cookie(&format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"));
     }
 }

@@ -78,7 +78,7 @@ export function taskRow(page: Page, title: string) {
 /** The token this browser holds. */
 export async function storedToken(context: BrowserContext | Page): Promise<string> {
   const page = "pages" in context ? context.pages()[0] : context;
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("todo.token") ?? "null"));
+  const token = await page.evaluate(() => localStorage.getItem("todo.token"));
   expect(token, "a token in local storage").toBeTruthy();
   return token as string;
 }

@@ -131,7 +131,11 @@ test("two people in two browsers never see each other's tasks", async ({ browser
   await expect(adaPage.locator("li.task .title")).toHaveText(["Ada's secret plan"]);
 
   // Bob's token on Ada's URL is refused.
-  const adaId = await adaPage.evaluate(() => JSON.parse(localStorage.getItem("todo.user") ?? "{}").id);
+  const adaMe = await adaPage.request.get("/api/me", {
+    headers: { authorization: `Bearer ${await storedToken(adaPage)}` },
+  });
+  const adaId = (await adaMe.json()).id;
+  expect(adaId, "Ada's id").toBeTruthy();
   const bobToken = await storedToken(bobPage);
   const response = await bobPage.request.get(`/api/${adaId}/tasks`, {
     headers: { authorization: `Bearer ${bobToken}` },

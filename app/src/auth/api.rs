@@ -3,15 +3,15 @@
 use super::model::{AuthSession, SignInRequest, SignUpRequest, User};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use server_fn::codec::Postcard;
 
-#[server(prefix = "/rpc", endpoint = "auth/sign-up", input = Json)]
+#[server(prefix = "/rpc", endpoint = "auth/sign-up", input = Postcard, output = Postcard)]
 pub async fn sign_up(request: SignUpRequest) -> Result<AuthSession, AppError> {
     use crate::state::{answer, app_state};
     answer(async { app_state()?.auth.sign_up(request).await }.await)
 }
 
-#[server(prefix = "/rpc", endpoint = "auth/sign-in", input = Json)]
+#[server(prefix = "/rpc", endpoint = "auth/sign-in", input = Postcard, output = Postcard)]
 pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
     use crate::state::{answer, app_state};
     answer(
@@ -25,12 +25,12 @@ pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "auth/sign-out", client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "auth/sign-out", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     super::with_user(|state, user| async move { state.auth.sign_out(&user).await }).await
 }
 
-#[server(prefix = "/rpc", endpoint = "auth/me", client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "auth/me", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn current_user() -> Result<User, AppError> {
     super::with_user(|state, user| async move { state.auth.me(&user).await }).await
 }

@@ -1,35 +1,47 @@
 //! Server functions of tasks, for the web app. Thin: the user comes from the verified
 //! token of the request (never from an argument), then the service does the work.
 
-use super::model::{ListQuery, NewTask, Task, TaskPage, TaskUpdate};
+use super::model::{ListQuery, NewTask, Task, TaskPage};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use server_fn::codec::Postcard;
 
 #[cfg(feature = "ssr")]
 use crate::auth::with_user;
 
-#[server(prefix = "/rpc", endpoint = "tasks/list", input = Json, client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "tasks/list", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
     with_user(|state, user| async move { super::service::list(&state.pool, &user, &query).await })
         .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/create", input = Json, client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "tasks/create", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn create_task(task: NewTask) -> Result<Task, AppError> {
     with_user(|state, user| async move { super::service::create(&state.pool, &user, task).await })
         .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/update", input = Json, client = crate::session::AuthClient)]
-pub async fn update_task(id: String, update: TaskUpdate) -> Result<Task, AppError> {
+#[server(prefix = "/rpc", endpoint = "tasks/update", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
+/// `description`: `None` keeps it, `Some(None)` clears it (postcard, unlike JSON, has no
+/// absent field to tell the two apart).
+pub async fn update_task(
+    id: String,
+    title: Option<String>,
+    description: Option<Option<String>>,
+    completed: Option<bool>,
+) -> Result<Task, AppError> {
+    let update = super::model::TaskUpdate {
+        title,
+        description,
+        completed,
+    };
     with_user(|state, user| async move {
         super::service::replace(&state.pool, &user, &id, update).await
     })
     .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/complete", input = Json, client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "tasks/complete", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<Task, AppError> {
     with_user(|state, user| async move {
         super::service::set_completion(
@@ -43,14 +55,14 @@ pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<
     .await
 }
 
-#[server(prefix = "/rpc", endpoint = "tasks/delete", input = Json, client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "tasks/delete", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn delete_task(id: String) -> Result<(), AppError> {
     with_user(|state, user| async move { super::service::delete(&state.pool, &user, &id).await })
         .await
 }
 
 /// Bulk: every task completed (or every task pending). Returns the changed tasks.
-#[server(prefix = "/rpc", endpoint = "tasks/complete-all", input = Json, client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "tasks/complete-all", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn set_all_completed(completed: bool) -> Result<Vec<Task>, AppError> {
     with_user(|state, user| async move {
         super::service::set_all_completed(&state.pool, &user, completed).await
@@ -59,7 +71,7 @@ pub async fn set_all_completed(completed: bool) -> Result<Vec<Task>, AppError> {
 }
 
 /// Bulk: deletes every completed task. Returns how many went.
-#[server(prefix = "/rpc", endpoint = "tasks/clear-completed", input = Json, client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "tasks/clear-completed", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn clear_completed() -> Result<u64, AppError> {
     with_user(
         |state, user| async move { super::service::clear_completed(&state.pool, &user).await },
@@ -68,7 +80,7 @@ pub async fn clear_completed() -> Result<u64, AppError> {
 }
 
 /// Undo of a delete: puts the task back as it was.
-#[server(prefix = "/rpc", endpoint = "tasks/restore", input = Json, client = crate::session::AuthClient)]
+#[server(prefix = "/rpc", endpoint = "tasks/restore", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn restore_task(task: Task) -> Result<Task, AppError> {
     with_user(|state, user| async move { super::service::restore(&state.pool, &user, task).await })
         .await

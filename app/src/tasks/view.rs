@@ -6,7 +6,7 @@ use super::{
         clear_completed, create_task, delete_task, list_tasks, restore_task, set_all_completed,
         set_task_completion, update_task,
     },
-    model::{ListQuery, NewTask, StatusFilter, Task, TaskUpdate},
+    model::{ListQuery, NewTask, StatusFilter, Task},
     validate,
 };
 use crate::{
@@ -55,17 +55,27 @@ impl Order {
     }
 
     fn sort(self, tasks: &mut [Task]) {
-        match self {
-            // RFC 3339 UTC times of one format sort as text; the id breaks ties.
-            Order::Newest => {
-                tasks.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)))
-            }
-            Order::Oldest => {
-                tasks.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)))
-            }
-            Order::Title => tasks.sort_by_cached_key(|t| (t.title.to_lowercase(), t.id.clone())),
-        }
+        // One comparator, so one sort in the bundle. RFC 3339 UTC times of one format
+        // sort as text; the id breaks ties.
+        tasks.sort_unstable_by(|a, b| {
+            let by_key = match self {
+                Order::Newest => b.created_at.cmp(&a.created_at),
+                Order::Oldest => a.created_at.cmp(&b.created_at),
+                Order::Title => cmp_ignoring_case(&a.title, &b.title),
+            };
+            by_key.then_with(|| match self {
+                Order::Newest => b.id.cmp(&a.id),
+                _ => a.id.cmp(&b.id),
+            })
+        });
     }
+}
+
+/// Titles in the order a person expects, without making lowercase copies.
+fn cmp_ignoring_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -257,12 +267,7 @@ pub fn TasksPage() -> impl IntoView {
             ..before.clone()
         });
         spawn_local(async move {
-            let update = TaskUpdate {
-                title: Some(title),
-                description: None,
-                completed: None,
-            };
-            match update_task(id, update).await {
+            match update_task(id, Some(title), None, None).await {
                 Ok(task) => replace(task),
                 Err(error) => {
                     replace(before);
@@ -364,14 +369,14 @@ pub fn TasksPage() -> impl IntoView {
     };
 
     let user = RwSignal::new(None);
-    Effect::new(move |_| user.set(session::user()));
+    Effect::new(move |_| user.set(session::display_name()));
 
     view! {
         <Title text="Tasks · Todo" />
         <header class="app-header">
             <span class="brand">"Todo"</span>
             <span class="who">
-                {move || user.get().map(|u: crate::auth::model::User| if u.name.is_empty() { u.email } else { u.name })}
+                {move || user.get()}
             </span>
             <button type="button" class="quiet" on:click=sign_out_now>
                 "Sign out"

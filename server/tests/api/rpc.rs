@@ -1,26 +1,62 @@
 //! The server functions that the web app calls take the same path as the REST routes:
-//! the same service, the same verification, the same statuses.
+//! the same service, the same verification, the same statuses. They speak postcard, as
+//! the browser does; these tests encode with the app's own argument types.
 
 use crate::helpers::{spawn_app, TestApp};
-use serde_json::Value;
+use app::{
+    auth::{
+        api::{CurrentUser, SignIn, SignOut, SignUp},
+        model::{AuthSession, SignInRequest, SignUpRequest, User},
+    },
+    error::AppError,
+    tasks::{
+        api::{CreateTask, ListTasks, UpdateTask},
+        model::{ListQuery, NewTask, Task, TaskPage},
+    },
+};
+use leptos::server_fn::error::FromServerFnError;
+use serde::{de::DeserializeOwned, Serialize};
 use sqlx::PgPool;
 
-/// Calls a server function as the web app does: POST, a JSON body, the bearer token.
-async fn call(app: &TestApp, path: &str, body: &str, token: Option<&str>) -> reqwest::Response {
+/// Calls a server function as the web app does: POST, a postcard body, the bearer token.
+async fn call(
+    app: &TestApp,
+    path: &str,
+    args: &impl Serialize,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let body = postcard::to_allocvec(args).expect("encode");
     let mut request = app
         .client
         .post(app.url(path))
-        .header("content-type", "application/json")
-        .header("accept", "application/json")
-        .body(if body.is_empty() {
-            "{}".to_owned()
-        } else {
-            body.to_owned()
-        });
+        .header("content-type", "application/x-postcard")
+        .header("accept", "application/x-postcard")
+        .body(body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
     request.send().await.expect("request failed")
+}
+
+async fn ok<T: DeserializeOwned>(response: reqwest::Response) -> T {
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.expect("body");
+    postcard::from_bytes(&bytes).expect("postcard")
+}
+
+async fn refused(response: reqwest::Response, status: u16) -> AppError {
+    assert_eq!(response.status(), status);
+    AppError::de(response.bytes().await.expect("body"))
+}
+
+fn sign_up_args(email: &str) -> SignUp {
+    SignUp {
+        request: SignUpRequest {
+            email: Some(email.into()),
+            password: Some("a long and unusual secret".into()),
+            name: Some("Rpc".into()),
+        },
+    }
 }
 
 #[sqlx::test(migrations = false)]
@@ -29,67 +65,135 @@ async fn sign_up_and_me_through_server_functions(pool: PgPool) {
     let response = call(
         &app,
         "/rpc/auth/sign-up",
-        r#"{"request": {"email": "RPC@example.com", "password": "a long and unusual secret", "name": "Rpc"}}"#,
+        &sign_up_args("RPC@example.com"),
         None,
     )
     .await;
-    assert_eq!(response.status(), 200);
-    let session: Value = response.json().await.expect("JSON");
-    assert_eq!(session["user"]["email"], "rpc@example.com");
-    let token = session["token"].as_str().expect("token");
+    let session: AuthSession = ok(response).await;
+    assert_eq!(session.user.email, "rpc@example.com");
+    let token = session.token.as_str();
 
     // The token works on both paths.
     assert_eq!(app.me(token).await.status(), 200);
-    let response = call(&app, "/rpc/auth/me", "", Some(token)).await;
-    assert_eq!(response.status(), 200);
-    let user: Value = response.json().await.expect("JSON");
-    assert_eq!(user, session["user"]);
+    let user: User = ok(call(&app, "/rpc/auth/me", &CurrentUser {}, Some(token)).await).await;
+    assert_eq!(user, session.user);
 
     // Signed out through a server function: refused by both.
-    assert_eq!(
-        call(&app, "/rpc/auth/sign-out", "", Some(token))
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        call(&app, "/rpc/auth/me", "", Some(token)).await.status(),
-        401
-    );
+    let () = ok(call(&app, "/rpc/auth/sign-out", &SignOut {}, Some(token)).await).await;
+    let error = refused(
+        call(&app, "/rpc/auth/me", &CurrentUser {}, Some(token)).await,
+        401,
+    )
+    .await;
+    assert_eq!(error, AppError::Unauthorized);
     assert_eq!(app.me(token).await.status(), 401);
 }
 
 #[sqlx::test(migrations = false)]
 async fn server_functions_answer_with_the_statuses_of_the_rest_api(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let error = refused(call(&app, "/rpc/auth/me", &CurrentUser {}, None).await, 401).await;
+    assert_eq!(error, AppError::Unauthorized);
+
+    let response = call(&app, "/rpc/auth/me", &CurrentUser {}, Some("not.a.token")).await;
+    assert_eq!(refused(response, 401).await, AppError::Unauthorized);
+
+    let wrong = SignIn {
+        request: SignInRequest {
+            email: Some("nobody@example.com".into()),
+            password: Some("whatever it is".into()),
+        },
+    };
+    let error = refused(call(&app, "/rpc/auth/sign-in", &wrong, None).await, 401).await;
+    assert_eq!(error, AppError::InvalidCredentials);
+
+    let bad = SignUp {
+        request: SignUpRequest {
+            email: Some("bad".into()),
+            password: Some("short".into()),
+            name: Some(String::new()),
+        },
+    };
+    match refused(call(&app, "/rpc/auth/sign-up", &bad, None).await, 422).await {
+        AppError::Validation { errors } => assert_eq!(errors.len(), 3),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+
+    // A body that is not postcard for these arguments is a 400, and writes nothing.
+    let response = app
+        .client
+        .post(app.url("/rpc/auth/sign-up"))
+        .header("content-type", "application/x-postcard")
+        .body(vec![0xff, 0xff, 0xff])
+        .send()
+        .await
+        .expect("request failed");
+    assert!(matches!(
+        refused(response, 400).await,
+        AppError::Transport { .. }
+    ));
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(users, 0);
+}
+
+#[sqlx::test(migrations = false)]
+async fn task_server_functions_keep_a_description_clear_and_title_apart(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let response = call(&app, "/rpc/auth/me", "", None).await;
-    assert_eq!(response.status(), 401);
-    let error: Value = response.json().await.expect("JSON");
-    assert_eq!(error["kind"], "unauthorized");
-
-    let response = call(&app, "/rpc/auth/me", "", Some("not.a.token")).await;
-    assert_eq!(response.status(), 401);
-
-    let response = call(
-        &app,
-        "/rpc/auth/sign-in",
-        r#"{"request": {"email": "nobody@example.com", "password": "whatever it is"}}"#,
-        None,
-    )
-    .await;
-    assert_eq!(response.status(), 401);
-    let error: Value = response.json().await.expect("JSON");
-    assert_eq!(error["kind"], "invalid_credentials");
-
-    let response = call(
+    let session: AuthSession = ok(call(
         &app,
         "/rpc/auth/sign-up",
-        r#"{"request": {"email": "bad", "password": "short", "name": ""}}"#,
+        &sign_up_args("tasks@example.com"),
         None,
     )
+    .await)
     .await;
-    assert_eq!(response.status(), 422);
-    let error: Value = response.json().await.expect("JSON");
-    assert_eq!(error["kind"], "validation");
-    assert_eq!(error["errors"].as_array().map(Vec::len), Some(3));
+    let token = Some(session.token.as_str());
+    let create = CreateTask {
+        task: NewTask {
+            title: Some("  Buy milk  ".into()),
+            description: Some("two litres".into()),
+        },
+    };
+    let task: Task = ok(call(&app, "/rpc/tasks/create", &create, token).await).await;
+    assert_eq!(task.title, "Buy milk");
+
+    // `None` keeps the description; `Some(None)` clears it.
+    let rename = UpdateTask {
+        id: task.id.clone(),
+        title: Some("Buy oat milk".into()),
+        description: None,
+        completed: None,
+    };
+    let renamed: Task = ok(call(&app, "/rpc/tasks/update", &rename, token).await).await;
+    assert_eq!(renamed.description.as_deref(), Some("two litres"));
+    let clear = UpdateTask {
+        description: Some(None),
+        ..rename
+    };
+    let cleared: Task = ok(call(&app, "/rpc/tasks/update", &clear, token).await).await;
+    assert_eq!(cleared.title, "Buy oat milk");
+    assert_eq!(cleared.description, None);
+
+    let list = ListTasks {
+        query: ListQuery::default(),
+    };
+    let page: TaskPage = ok(call(&app, "/rpc/tasks/list", &list, token).await).await;
+    assert_eq!(page.tasks, vec![cleared]);
+
+    // An empty title is refused as a field error, and the task keeps its title.
+    let empty = UpdateTask {
+        id: task.id.clone(),
+        title: Some("   ".into()),
+        description: None,
+        completed: None,
+    };
+    match refused(call(&app, "/rpc/tasks/update", &empty, token).await, 422).await {
+        AppError::Validation { errors } => assert_eq!(errors[0].field, "title"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+    let page: TaskPage = ok(call(&app, "/rpc/tasks/list", &list, token).await).await;
+    assert_eq!(page.tasks[0].title, "Buy oat milk");
 }
