@@ -152,6 +152,14 @@ pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
     }
 }
 
+/// How many accounts the database holds: to show that a refused request wrote nothing.
+pub async fn count_users(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(pool)
+        .await
+        .expect("count users")
+}
+
 pub async fn problem(response: reqwest::Response) -> Value {
     let content_type = response
         .headers()

@@ -1,6 +1,6 @@
 //! Every row of API.md's identity table.
 
-use crate::helpers::{assert_unauthorized, problem, spawn_app, AUDIENCE, ISSUER};
+use crate::helpers::{assert_unauthorized, count_users, problem, spawn_app, AUDIENCE, ISSUER};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -129,11 +129,7 @@ async fn sign_up_refuses_invalid_fields_with_422_and_writes_nothing(pool: PgPool
         assert_eq!(problem["status"], 422);
         assert_eq!(field_errors(&problem), fields, "{body}");
     }
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
-    assert_eq!(users, 0);
+    assert_eq!(count_users(&pool).await, 0);
 }
 
 #[sqlx::test(migrations = false)]
@@ -180,11 +176,7 @@ async fn a_taken_email_is_409_however_it_is_cased_or_padded(pool: PgPool) {
         assert_eq!(response.status(), 409, "{email}");
         assert_eq!(problem(response).await["status"], 409);
     }
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
-    assert_eq!(users, 1);
+    assert_eq!(count_users(&pool).await, 1);
 }
 
 #[sqlx::test(migrations = false)]

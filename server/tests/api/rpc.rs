@@ -2,7 +2,7 @@
 //! the same service, the same verification, the same statuses. They speak postcard, as
 //! the browser does; these tests encode with the app's own argument types.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{count_users, spawn_app, TestApp};
 use app::{
     auth::{
         api::{CurrentUser, SignIn, SignOut, SignUp},
@@ -132,11 +132,7 @@ async fn server_functions_answer_with_the_statuses_of_the_rest_api(pool: PgPool)
         refused(response, 400).await,
         AppError::Transport { .. }
     ));
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
-    assert_eq!(users, 0);
+    assert_eq!(count_users(&pool).await, 0);
 }
 
 #[sqlx::test(migrations = false)]
