@@ -51,3 +51,10 @@ done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$log" >&2; die "the server is not ready"; }
 (cd end2end && BASE_URL="http://127.0.0.1:$port" SERVER_PIDFILE="$pidfile" npx playwright test "$@")
 
+
+# What a browser downloads: the server sends the bundle compressed (server/src/http/assets.rs).
+for encoding in br gzip; do
+  sent=$(curl -fsS -H "accept-encoding: $encoding" -o /dev/null -w '%{size_download}' \
+    "http://127.0.0.1:$port/pkg/todo.wasm")
+  note "todo.wasm as sent with accept-encoding $encoding: $sent bytes"
+done

@@ -3,10 +3,10 @@
 use crate::{config::Config, db, http};
 use anyhow::Context;
 use app::{auth::service::AuthService, shell, state::AppState, App};
-use axum::Router;
+use axum::{routing::get, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::Path};
 use tokio::net::TcpListener;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -68,8 +68,16 @@ impl Application {
 pub fn router(state: AppState) -> Router {
     let pages = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let assets = http::assets::Assets::new(
+        Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir),
+    );
+    assets.warm();
     Router::new()
         .merge(http::router())
+        .route(
+            &format!("/{}/{{file}}", leptos_options.site_pkg_dir),
+            get(move |file, headers| assets.clone().serve(file, headers)),
+        )
         .leptos_routes(&state, pages, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(PropagateRequestIdLayer::x_request_id())

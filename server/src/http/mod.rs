@@ -1,6 +1,7 @@
 //! Plain HTTP routes: operations probes and the JSON API of `shared/API.md`.
 //! Handlers are thin: they extract, call a service in `app`, and answer.
 
+pub mod assets;
 mod auth;
 mod health;
 pub mod json;

@@ -1,6 +1,7 @@
 //! Integration tests: the real application over real HTTP, each test on its own fresh
 //! PostgreSQL database (`#[sqlx::test]` creates it and drops it afterwards).
 
+mod assets;
 mod external;
 mod helpers;
 mod identity;
