@@ -102,11 +102,9 @@ pub fn Field(
 pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     view! {
         <div class="form-alert-slot" aria-live="assertive">
-            {move || {
-                message
-                    .get()
-                    .map(|text| view! { <p class="form-alert" role="alert">{text}</p> })
-            }}
+            <p class="form-alert" role="alert" class:hidden=move || message.with(Option::is_none)>
+                {move || message.get()}
+            </p>
         </div>
     }
 }

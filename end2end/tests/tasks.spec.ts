@@ -27,15 +27,15 @@ test("create, edit, complete, filter and delete tasks", async ({ page }) => {
 
   // Inline edit: double-click, type, Enter saves.
   await taskRow(page, "Buy milk").locator(".title").dblclick();
-  const edit = page.getByLabel("Edit title");
+  const edit = page.locator("li.task.editing").getByLabel("Edit title");
   await expect(edit).toBeFocused();
   await edit.fill("Buy oat milk");
   await edit.press("Enter");
   await expect(taskRow(page, "Buy oat milk")).toBeVisible();
   // Escape cancels.
   await taskRow(page, "Write report").getByRole("button", { name: "Edit Write report" }).click();
-  await page.getByLabel("Edit title").fill("Something else");
-  await page.getByLabel("Edit title").press("Escape");
+  await page.locator("li.task.editing").getByLabel("Edit title").fill("Something else");
+  await page.locator("li.task.editing").getByLabel("Edit title").press("Escape");
   await expect(taskRow(page, "Write report")).toBeVisible();
 
   // Complete one: the count follows.

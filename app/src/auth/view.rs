@@ -13,7 +13,6 @@ use crate::{
 use leptos::{html, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
-    components::A,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -195,16 +194,9 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Sign in · Todo" />
         <section class="auth-card" aria-labelledby="sign-in-heading">
             <h1 id="sign-in-heading">"Sign in"</h1>
-            {move || {
-                ended()
-                    .then(|| {
-                        view! {
-                            <p class="notice" role="status">
-                                "Your session has ended, please sign in again."
-                            </p>
-                        }
-                    })
-            }}
+            <p class="notice" role="status" class:hidden=move || !ended()>
+                "Your session has ended, please sign in again."
+            </p>
             <FormAlert message=form.alert />
             <form method="post" action="/sign-in" novalidate on:submit=submit>
                 <Field
@@ -235,7 +227,7 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </form>
             <p class="switch">
-                "New here? " <A href="/sign-up">"Create an account"</A>
+                "New here? " <a href="/sign-up">"Create an account"</a>
             </p>
         </section>
     }
@@ -329,7 +321,7 @@ pub fn SignUpPage() -> impl IntoView {
                     {move || if form.busy.get() { "Creating your account…" } else { "Create account" }}
                 </button>
             </form>
-            <p class="switch">"Have an account? " <A href="/sign-in">"Sign in"</A></p>
+            <p class="switch">"Have an account? " <a href="/sign-in">"Sign in"</a></p>
         </section>
     }
 }

@@ -385,26 +385,32 @@ pub fn TasksPage() -> impl IntoView {
         <section class="tasks" aria-labelledby="tasks-heading">
             <h1 id="tasks-heading">"Tasks"</h1>
             <NewTaskForm on_created=Callback::new(move |task: Task| tasks.update(|all| all.insert(0, task))) />
-            {move || match load.get() {
-                Load::Loading => view! {
-                    <ul class="task-list loading" aria-busy="true" aria-label="Loading tasks">
-                        <li class="task placeholder"></li>
-                        <li class="task placeholder"></li>
-                        <li class="task placeholder"></li>
-                    </ul>
-                }.into_any(),
-                Load::Failed(message) => view! {
-                    <div class="load-error" role="alert">
-                        <p>{format!("Your tasks could not be loaded. {message}")}</p>
-                        <button type="button" on:click=move |_| fetch()>"Try again"</button>
-                    </div>
-                }.into_any(),
-                Load::Ready => view! {
-                    <Toolbar counts all_done status order on_toggle_all=toggle_all on_order=choose_order />
-                    <TaskList visible status counts on_toggle=toggle on_rename=rename on_delete=remove />
-                    <ListFooter counts on_clear=clear />
-                }.into_any(),
-            }}
+            // All three states are in the page; the load state shows one. Toggling a
+            // class is much less code in the browser bundle than a view per state.
+            <ul
+                class="task-list loading"
+                class:hidden=move || load.with(|l| *l != Load::Loading)
+                aria-busy="true"
+                aria-label="Loading tasks"
+            >
+                <li class="task placeholder"></li>
+                <li class="task placeholder"></li>
+                <li class="task placeholder"></li>
+            </ul>
+            <div class="load-error" role="alert" class:hidden=move || !matches!(load.get(), Load::Failed(_))>
+                <p>
+                    {move || match load.get() {
+                        Load::Failed(message) => format!("Your tasks could not be loaded. {message}"),
+                        _ => String::new(),
+                    }}
+                </p>
+                <button type="button" on:click=move |_| fetch()>"Try again"</button>
+            </div>
+            <div class="loaded" class:hidden=move || load.with(|l| *l != Load::Ready)>
+                <Toolbar counts all_done status order on_toggle_all=toggle_all on_order=choose_order />
+                <TaskList visible status counts on_toggle=toggle on_rename=rename on_delete=remove />
+                <ListFooter counts on_clear=clear />
+            </div>
         </section>
         <Notices notice undo=Callback::new(undo) />
     }
@@ -498,31 +504,23 @@ fn TaskList(
     on_delete: Callback<String>,
 ) -> impl IntoView {
     view! {
-        <Show
-            when=move || !visible.with(Vec::is_empty)
-            fallback=move || {
-                view! {
-                    <p class="empty">
-                        {move || match (status.get(), counts.get().0) {
-                            (_, 0) => "Nothing to do yet. Add your first task above.",
-                            (StatusFilter::Pending, _) => "Nothing pending. Well done!",
-                            (StatusFilter::Completed, _) => "No completed tasks yet.",
-                            (StatusFilter::All, _) => "Nothing here.",
-                        }}
-                    </p>
-                }
-            }
-        >
-            <ul class="task-list">
-                <For
-                    each=move || visible.get()
-                    key=|t| (t.id.clone(), t.title.clone(), t.completed, t.updated_at.clone())
-                    let(task)
-                >
-                    <TaskItem task on_toggle on_rename on_delete />
-                </For>
-            </ul>
-        </Show>
+        <p class="empty" class:hidden=move || !visible.with(Vec::is_empty)>
+            {move || match (status.get(), counts.get().0) {
+                (_, 0) => "Nothing to do yet. Add your first task above.",
+                (StatusFilter::Pending, _) => "Nothing pending. Well done!",
+                (StatusFilter::Completed, _) => "No completed tasks yet.",
+                (StatusFilter::All, _) => "Nothing here.",
+            }}
+        </p>
+        <ul class="task-list" class:hidden=move || visible.with(Vec::is_empty)>
+            <For
+                each=move || visible.get()
+                key=|t| (t.id.clone(), t.title.clone(), t.completed, t.updated_at.clone())
+                let(task)
+            >
+                <TaskItem task on_toggle on_rename on_delete />
+            </For>
+        </ul>
     }
     .into_any()
 }
@@ -534,11 +532,14 @@ fn ListFooter(counts: Memo<Counts>, on_clear: Callback<()>) -> impl IntoView {
             <span class="left" aria-live="polite">
                 {move || format!("{} left", plural(counts.get().1, "item", "items"))}
             </span>
-            <Show when=move || { counts.get().2 > 0 }>
-                <button type="button" class="quiet" on:click=move |_| on_clear.run(())>
-                    "Clear completed"
-                </button>
-            </Show>
+            <button
+                type="button"
+                class="quiet"
+                class:hidden=move || counts.get().2 == 0
+                on:click=move |_| on_clear.run(())
+            >
+                "Clear completed"
+            </button>
         </footer>
     }
     .into_any()
@@ -547,29 +548,33 @@ fn ListFooter(counts: Memo<Counts>, on_clear: Callback<()>) -> impl IntoView {
 /// The message region: announced to screen readers, with an undo after a delete.
 #[component]
 fn Notices(notice: RwSignal<Option<Notice>>, undo: Callback<Task>) -> impl IntoView {
+    let shown = move || notice.with(Option::is_some);
+    let error = move || notice.with(|n| n.as_ref().is_some_and(|n| n.error));
     view! {
         <div class="notice-region" aria-live="polite">
-            {move || {
-                notice
-                    .get()
-                    .map(|n| {
-                        view! {
-                            <div class="toast" class:error=n.error role=if n.error { "alert" } else { "status" }>
-                                <span>{n.text.clone()}</span>
-                                {n.undo.clone().map(|task| {
-                                    view! {
-                                        <button type="button" class="link" on:click=move |_| undo.run(task.clone())>
-                                            "Undo"
-                                        </button>
-                                    }
-                                })}
-                                <button type="button" class="icon" aria-label="Dismiss" on:click=move |_| notice.set(None)>
-                                    "×"
-                                </button>
-                            </div>
+            <div
+                class="toast"
+                class:hidden=move || !shown()
+                class:error=error
+                role=move || if error() { "alert" } else { "status" }
+            >
+                <span>{move || notice.with(|n| n.as_ref().map(|n| n.text.clone()))}</span>
+                <button
+                    type="button"
+                    class="link"
+                    class:hidden=move || notice.with(|n| n.as_ref().is_none_or(|n| n.undo.is_none()))
+                    on:click=move |_| {
+                        if let Some(task) = notice.with_untracked(|n| n.as_ref().and_then(|n| n.undo.clone())) {
+                            undo.run(task);
                         }
-                    })
-            }}
+                    }
+                >
+                    "Undo"
+                </button>
+                <button type="button" class="icon" aria-label="Dismiss" on:click=move |_| notice.set(None)>
+                    "×"
+                </button>
+            </div>
         </div>
     }
     .into_any()
@@ -647,12 +652,10 @@ fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
                 </button>
             </div>
             <p class="field-error" id="new-title-error" aria-live="polite">{move || error.get()}</p>
-            <Show
-                when=move || details.get()
-                fallback=move || view! {
-                    <button type="button" class="link" on:click=move |_| details.set(true)>"Add details"</button>
-                }
-            >
+            <button type="button" class="link" class:hidden=move || details.get() on:click=move |_| details.set(true)>
+                "Add details"
+            </button>
+            <div class="details" class:hidden=move || !details.get()>
                 <label for="new-description" class="visually-hidden">"Details"</label>
                 <textarea
                     id="new-description"
@@ -662,7 +665,7 @@ fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
                     prop:value=move || description.get()
                     on:input=move |ev| description.set(event_target_value(&ev))
                 ></textarea>
-            </Show>
+            </div>
         </form>
     }
 }
@@ -722,46 +725,40 @@ fn TaskItem(
                 on:change=move |_| on_toggle.run(id.get_value())
                 aria-label=format!("Completed: {label}")
             />
-            <Show
-                when=move || editing.get()
-                fallback={
-                    let task = task.clone();
-                    move || {
-                        let task = task.clone();
-                        view! {
-                            <div class="body" on:dblclick=move |_| start()>
-                                <span class="title">{task.title.clone()}</span>
-                                {task.description.clone().filter(|d| !d.is_empty()).map(|d| view! { <span class="description">{d}</span> })}
-                            </div>
-                            <div class="actions">
-                                <button type="button" class="icon" on:click=move |_| start()
-                                    aria-label=format!("Edit {}", task.title)>"Edit"</button>
-                                <button type="button" class="icon danger" on:click=move |_| on_delete.run(id.get_value())
-                                    aria-label=format!("Delete {}", task.title)>"Delete"</button>
-                            </div>
-                        }
+            // The task and its editor are both there; the row's `editing` class shows
+            // one (style/main.css).
+            <div class="body shown-idle" on:dblclick=move |_| start()>
+                <span class="title">{task.title.clone()}</span>
+                {task
+                    .description
+                    .clone()
+                    .filter(|d| !d.is_empty())
+                    .map(|d| view! { <span class="description">{d}</span> })}
+            </div>
+            <div class="actions shown-idle">
+                <button type="button" class="icon" on:click=move |_| start()
+                    aria-label=format!("Edit {}", task.title)>"Edit"</button>
+                <button type="button" class="icon danger" on:click=move |_| on_delete.run(id.get_value())
+                    aria-label=format!("Delete {}", task.title)>"Delete"</button>
+            </div>
+            <div class="body shown-editing">
+                <input
+                    class="edit"
+                    node_ref=input
+                    aria-label="Edit title"
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    aria-describedby=error_id.clone()
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:keydown=move |ev| match ev.key().as_str() {
+                        "Enter" => finish(true),
+                        "Escape" => finish(false),
+                        _ => {}
                     }
-                }
-            >
-                <div class="body">
-                    <input
-                        class="edit"
-                        node_ref=input
-                        aria-label="Edit title"
-                        aria-invalid=move || error.get().is_some().then_some("true")
-                        aria-describedby=error_id.clone()
-                        prop:value=move || draft.get()
-                        on:input=move |ev| draft.set(event_target_value(&ev))
-                        on:keydown=move |ev| match ev.key().as_str() {
-                            "Enter" => finish(true),
-                            "Escape" => finish(false),
-                            _ => {}
-                        }
-                        on:blur=move |_| finish(true)
-                    />
-                    <p class="field-error" id=error_id.clone() aria-live="polite">{move || error.get()}</p>
-                </div>
-            </Show>
+                    on:blur=move |_| finish(true)
+                />
+                <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+            </div>
         </li>
     }
     .into_any()
