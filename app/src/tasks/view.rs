@@ -393,9 +393,9 @@ pub fn TasksPage() -> impl IntoView {
                 aria-busy="true"
                 aria-label="Loading tasks"
             >
-                <li class="task placeholder"></li>
-                <li class="task placeholder"></li>
-                <li class="task placeholder"></li>
+                <li class="placeholder"></li>
+                <li class="placeholder"></li>
+                <li class="placeholder"></li>
             </ul>
             <div class="load-error" role="alert" class:hidden=move || !matches!(load.get(), Load::Failed(_))>
                 <p>
