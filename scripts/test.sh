@@ -42,7 +42,7 @@ gz=$(gzip -9 -c "$wasm" | wc -c)
 note "hydrate bundle: $(stat -c %s "$wasm") bytes raw, $gz bytes gzip -9"
 # A ceiling just above today's size, so that growth is a decision, not an accident. The
 # goal is 200 KB (README, Sizes).
-budget=${BUNDLE_GZIP_BUDGET:-275000}
+budget=${BUNDLE_GZIP_BUDGET:-256000}
 [ "$gz" -le "$budget" ] ||
   die "the hydrate bundle is $gz bytes gzip, past its budget of $budget (README, Sizes)"
 
