@@ -111,7 +111,7 @@ struct Wire {
 }
 
 impl AppError {
-    /// The `kind` of problem+json bodies and of the wire form.
+    /// The `kind` of the wire form.
     fn kind(&self) -> &'static str {
         match self {
             AppError::BadRequest { .. } => "bad_request",
@@ -194,22 +194,23 @@ impl FromServerFnError for AppError {
     type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        // On the server this means the request could not be read: its status is the
-        // REST API's for a malformed body (leptos would answer 500).
         #[cfg(feature = "ssr")]
-        if matches!(
+        let unreadable = matches!(
             value,
             ServerFnErrorErr::Args(_)
                 | ServerFnErrorErr::Deserialization(_)
                 | ServerFnErrorErr::MissingArg(_)
-        ) {
-            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::BAD_REQUEST);
-            }
-        }
-        AppError::Transport {
+        );
+        let error = AppError::Transport {
             message: value.to_string(),
+        };
+        // On the server this means the request could not be read: answer with this
+        // error's status (400, as REST answers a malformed body), not leptos's 500.
+        #[cfg(feature = "ssr")]
+        if unreadable {
+            crate::state::set_status_of(&error);
         }
+        error
     }
 }
 

@@ -24,14 +24,14 @@ pub const SESSION_ENDED: &str = "ended";
 
 /// Local storage, holding plain strings: no JSON codec in the bundle for two strings.
 #[cfg(feature = "hydrate")]
-fn storage() -> Option<web_sys::Storage> {
+fn storage() -> web_sys::Storage {
     use gloo_storage::Storage;
-    Some(gloo_storage::LocalStorage::raw())
+    gloo_storage::LocalStorage::raw()
 }
 
 #[cfg(feature = "hydrate")]
 fn read(key: &str) -> Option<String> {
-    storage()?
+    storage()
         .get_item(key)
         .ok()
         .flatten()
@@ -73,10 +73,9 @@ pub fn store(session: &AuthSession) {
         } else {
             &user.name
         };
-        if let Some(storage) = storage() {
-            let _ = storage.set_item(TOKEN_KEY, &session.token);
-            let _ = storage.set_item(USER_KEY, shown);
-        }
+        let storage = storage();
+        let _ = storage.set_item(TOKEN_KEY, &session.token);
+        let _ = storage.set_item(USER_KEY, shown);
         set_hint_cookie(&format!(
             "{HINT_COOKIE}=1; Path=/; Max-Age={}; SameSite=Lax",
             session.expires_in
@@ -90,10 +89,9 @@ pub fn store(session: &AuthSession) {
 pub fn clear() {
     #[cfg(feature = "hydrate")]
     {
-        if let Some(storage) = storage() {
-            let _ = storage.remove_item(TOKEN_KEY);
-            let _ = storage.remove_item(USER_KEY);
-        }
+        let storage = storage();
+        let _ = storage.remove_item(TOKEN_KEY);
+        let _ = storage.remove_item(USER_KEY);
         set_hint_cookie(&format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"));
     }
 }

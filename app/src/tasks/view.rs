@@ -397,7 +397,7 @@ pub fn TasksPage() -> impl IntoView {
                 <li class="placeholder"></li>
                 <li class="placeholder"></li>
             </ul>
-            <div class="load-error" role="alert" class:hidden=move || !matches!(load.get(), Load::Failed(_))>
+            <div class="load-error" role="alert" class:hidden=move || load.with(|l| !matches!(l, Load::Failed(_)))>
                 <p>
                     {move || match load.get() {
                         Load::Failed(message) => format!("Your tasks could not be loaded. {message}"),
