@@ -41,6 +41,12 @@ setup_tools() {
     rustup target add wasm32-unknown-unknown
   fi
 
+  # The release bundle rebuilds the standard library for size (leptos_release below).
+  if ! rustup component list --installed | grep -qx rust-src; then
+    step "adding the rust-src component"
+    rustup component add rust-src
+  fi
+
   if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
     step "installing cargo-leptos $CARGO_LEPTOS_VERSION (no_downloads; about 25 minutes, once)"
     cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
@@ -72,6 +78,21 @@ setup_browser() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
   fi
+}
+
+# `cargo leptos build|serve --release`, with the hydrate bundle built for size (README,
+# Sizes): the standard library is rebuilt from source with size-optimised algorithms,
+# panics abort without formatting a message, and no source locations are kept. These are
+# unstable options of this stable compiler, allowed by RUSTC_BOOTSTRAP. Only the wasm
+# target gets them; the server is built as always.
+leptos_release() { # build|serve [args...]
+  local command=$1
+  shift
+  RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    cargo leptos "$command" --release \
+    --lib-cargo-args=-Zbuild-std=std,panic_abort \
+    --lib-cargo-args=-Zbuild-std-features=optimize_for_size "$@"
 }
 
 pg_answers() { # host port

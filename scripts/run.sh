@@ -12,4 +12,9 @@ mode=serve
 if [ "${1:-}" = watch ]; then mode=watch; shift; fi
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 step "building and serving; open http://$LEPTOS_SITE_ADDR once it says it is listening"
-exec cargo leptos "$mode" "$@"
+if [ "${1:-}" = --release ]; then
+  shift
+  leptos_release "$mode" "$@"
+else
+  exec cargo leptos "$mode" "$@"
+fi

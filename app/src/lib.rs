@@ -16,14 +16,14 @@ pub mod ui;
 
 use auth::view::{SignInPage, SignUpPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Redirect, Route, Router, Routes},
+    components::{FlatRoutes, Redirect, Route, Router},
     StaticSegment,
 };
 use tasks::view::TasksPage;
 
 /// The HTML document around the app, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -35,7 +35,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
-                <MetaTags />
+                <link rel="stylesheet" id="leptos" href="/pkg/todo.css" />
+                <leptos_meta::MetaTags />
             </head>
             <body>
                 <App />
@@ -46,19 +47,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    #[cfg(feature = "ssr")]
+    leptos_meta::provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/todo.css" />
-        <Title text="Todo" />
         <Router>
             <main>
-                <Routes fallback=NotFound>
+                <FlatRoutes fallback=NotFound>
                     <Route path=StaticSegment("") view=Start />
                     <Route path=StaticSegment("sign-in") view=SignInPage />
                     <Route path=StaticSegment("sign-up") view=SignUpPage />
                     <Route path=StaticSegment("tasks") view=TasksPage />
-                </Routes>
+                </FlatRoutes>
             </main>
         </Router>
     }
@@ -81,8 +81,8 @@ fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    ui::set_page_title("Not found · Todo");
     view! {
-        <Title text="Not found · Todo" />
         <section class="auth-card">
             <h1>"Page not found"</h1>
             <p>

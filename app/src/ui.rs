@@ -12,6 +12,22 @@ pub fn hydrated() -> ReadSignal<bool> {
     hydrated
 }
 
+/// Sets the document title. On the server leptos_meta's `Title` writes it into the page's
+/// head: it registers the text when called, and its view renders nothing, so the view is
+/// not placed in the page. The browser sets it directly, since a client-side meta context
+/// costs the bundle far more than one string. Call it in a page's body, not its view:
+/// both builds then render the same nodes, and hydrate alike.
+pub fn set_page_title(text: &'static str) {
+    #[cfg(feature = "ssr")]
+    drop(leptos_meta::Title(
+        leptos_meta::TitleProps::builder().text(text).build(),
+    ));
+    #[cfg(feature = "hydrate")]
+    document().set_title(text);
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let _ = text;
+}
+
 /// The message for a field, from a list of field errors.
 pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
     errors

@@ -5,10 +5,14 @@ test("sign up and land on the tasks page", async ({ page, request }) => {
   const start = await request.get("/", { maxRedirects: 0, headers: { accept: "text/html" } });
   expect(start.status()).toBe(302);
   expect(start.headers()["location"]).toBe("/sign-in");
+  const signUpHtml = await (await request.get("/sign-up")).text();
+  expect(signUpHtml).toContain("<title>Create an account · Todo</title>");
 
   const email = uniqueEmail("ada");
   await signUp(page, "Ada Lovelace", email);
   await expect(page.locator(".who")).toHaveText("Ada Lovelace");
+  // Each page names itself: the server writes the title, the browser sets it on the way.
+  await expect(page).toHaveTitle("Tasks · Todo");
   await expect(page.getByText("Nothing to do yet. Add your first task above.")).toBeVisible();
   await screenshot(page, "01-signed-up");
 });

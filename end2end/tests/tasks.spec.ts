@@ -89,6 +89,30 @@ test("create, edit, complete, filter and delete tasks", async ({ page }) => {
   await expect(page.locator("li.task .title")).toHaveText(["Another one", "Call the bank"]);
 });
 
+test("sorting by title reads as a person expects: case, accents, numbers", async ({ page }) => {
+  await signUp(page, "Sorter", uniqueEmail("sorter"));
+  for (const title of ["Task 10", "écrire la lettre", "task 9", "Banana"]) {
+    await addTask(page, title);
+  }
+  await page.getByLabel("Sort").selectOption("title");
+  // The browser's collation: case ignored, "é" beside "e" (not after "z"), 9 before 10.
+  await expect(page.locator("li.task .title")).toHaveText([
+    "Banana",
+    "écrire la lettre",
+    "task 9",
+    "Task 10",
+  ]);
+  // The order is kept in the URL, so a reload shows it again.
+  await page.reload();
+  await expect(page.locator("li.task .title")).toHaveText([
+    "Banana",
+    "écrire la lettre",
+    "task 9",
+    "Task 10",
+  ]);
+  await screenshot(page, "12-sorted-by-title");
+});
+
 test("a reload keeps the tasks and the filter", async ({ page }) => {
   await signUp(page, "Reloader", uniqueEmail("reload"));
   await addTask(page, "Survives a reload");

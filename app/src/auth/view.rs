@@ -8,10 +8,9 @@ use super::{
 use crate::{
     error::{AppError, FieldError},
     session,
-    ui::{describe, error_for, hydrated, Field, FormAlert},
+    ui::{describe, error_for, hydrated, set_page_title, Field, FormAlert},
 };
 use leptos::{html, prelude::*, task::spawn_local};
-use leptos_meta::Title;
 use leptos_router::{
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
@@ -190,8 +189,8 @@ pub fn SignInPage() -> impl IntoView {
         });
     };
 
+    set_page_title("Sign in · Todo");
     view! {
-        <Title text="Sign in · Todo" />
         <section class="auth-card" aria-labelledby="sign-in-heading">
             <h1 id="sign-in-heading">"Sign in"</h1>
             <p class="notice" role="status" class:hidden=move || !ended()>
@@ -279,8 +278,8 @@ pub fn SignUpPage() -> impl IntoView {
         });
     };
 
+    set_page_title("Create an account · Todo");
     view! {
-        <Title text="Create an account · Todo" />
         <section class="auth-card" aria-labelledby="sign-up-heading">
             <h1 id="sign-up-heading">"Create an account"</h1>
             <FormAlert message=form.alert />

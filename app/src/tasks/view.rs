@@ -13,15 +13,14 @@ use crate::{
     auth::api::sign_out,
     error::AppError,
     session,
-    ui::{describe, hydrated},
+    ui::{describe, hydrated, set_page_title},
 };
 use leptos::{html, prelude::*, task::spawn_local};
-use leptos_meta::Title;
 use leptos_router::{
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
-use std::time::Duration;
+use std::{cmp::Ordering, time::Duration};
 
 /// The orders the page offers, kept in the URL as `?sort=`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,13 +54,14 @@ impl Order {
     }
 
     fn sort(self, tasks: &mut [Task]) {
+        let by_title = (self == Order::Title).then(title_order);
         // One comparator, so one sort in the bundle. RFC 3339 UTC times of one format
         // sort as text; the id breaks ties.
         tasks.sort_unstable_by(|a, b| {
-            let by_key = match self {
-                Order::Newest => b.created_at.cmp(&a.created_at),
-                Order::Oldest => a.created_at.cmp(&b.created_at),
-                Order::Title => cmp_ignoring_case(&a.title, &b.title),
+            let by_key = match (&by_title, self) {
+                (Some(by_title), _) => by_title(&a.title, &b.title),
+                (None, Order::Newest) => b.created_at.cmp(&a.created_at),
+                (None, _) => a.created_at.cmp(&b.created_at),
             };
             by_key.then_with(|| match self {
                 Order::Newest => b.id.cmp(&a.id),
@@ -71,11 +71,41 @@ impl Order {
     }
 }
 
-/// Titles in the order a person expects, without making lowercase copies.
-fn cmp_ignoring_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
+/// Titles in the order a person reading them expects: the browser's collation for their
+/// language, ignoring case, with accented letters beside their base letter and numbers
+/// by value ("Task 9" before "Task 10"). It also keeps Unicode's case tables, 7 KB
+/// gzipped, out of the bundle.
+#[cfg(feature = "hydrate")]
+fn title_order() -> impl Fn(&str, &str) -> Ordering {
+    use wasm_bindgen::JsValue;
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"sensitivity".into(), &"accent".into());
+    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &JsValue::TRUE);
+    let compare = js_sys::Intl::Collator::new(&js_sys::Array::new(), &options).compare();
+    move |a, b| {
+        let sign = compare
+            .call2(&JsValue::NULL, &a.into(), &b.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        if sign < 0.0 {
+            Ordering::Less
+        } else if sign > 0.0 {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    }
+}
+
+/// Off the browser (the server renders the list empty; unit tests), case-insensitive.
+#[cfg(not(feature = "hydrate"))]
+fn title_order() -> impl Fn(&str, &str) -> Ordering {
+    |a, b| {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .cmp(b.chars().flat_map(char::to_lowercase))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -371,8 +401,8 @@ pub fn TasksPage() -> impl IntoView {
     let user = RwSignal::new(None);
     Effect::new(move |_| user.set(session::display_name()));
 
+    set_page_title("Tasks · Todo");
     view! {
-        <Title text="Tasks · Todo" />
         <header class="app-header">
             <span class="brand">"Todo"</span>
             <span class="who">
