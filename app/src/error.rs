@@ -44,6 +44,8 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("{detail}")]
     UnsupportedMediaType { detail: String },
+    #[error("the request body is larger than this server accepts")]
+    ContentTooLarge,
     #[error("the service is temporarily unavailable")]
     Unavailable,
     #[error("an internal error occurred")]
@@ -64,6 +66,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::MethodNotAllowed => 405,
             AppError::Conflict { .. } => 409,
+            AppError::ContentTooLarge => 413,
             AppError::UnsupportedMediaType { .. } => 415,
             AppError::Validation { .. } => 422,
             AppError::TooManyRequests { .. } => 429,
@@ -82,6 +85,7 @@ impl AppError {
             404 => "Not Found",
             405 => "Method Not Allowed",
             409 => "Conflict",
+            413 => "Content Too Large",
             415 => "Unsupported Media Type",
             422 => "Unprocessable Content",
             429 => "Too Many Requests",
@@ -123,6 +127,7 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict { .. } => "conflict",
             AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::ContentTooLarge => "content_too_large",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
@@ -180,6 +185,7 @@ impl<'de> Deserialize<'de> for AppError {
             "unsupported_media_type" => AppError::UnsupportedMediaType {
                 detail: need(wire.detail, "detail")?,
             },
+            "content_too_large" => AppError::ContentTooLarge,
             "unavailable" => AppError::Unavailable,
             "internal" => AppError::Internal,
             "transport" => AppError::Transport {
@@ -313,6 +319,7 @@ mod tests {
             AppError::UnsupportedMediaType {
                 detail: "json only".into(),
             },
+            AppError::ContentTooLarge,
             AppError::Internal,
             AppError::TooManyRequests {
                 retry_after_secs: 30,

@@ -25,6 +25,7 @@ use tasks::view::TasksPage;
 /// The HTML document around the app, rendered on the server.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,6 +43,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// A page may run the site's scripts, the hydration script that carries this request's
+/// nonce, and the bundle (`'wasm-unsafe-eval'` lets the browser compile it); it may load
+/// styles, images and data from the site only, and be framed by no one. Other answers
+/// get a policy that allows nothing (`server::http::security`).
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(response), Some(nonce)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) else {
+        return;
+    };
+    // `cargo leptos watch` reloads the page through a websocket on another port.
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        " ws:"
+    } else {
+        ""
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self'; connect-src 'self'{reload}; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -1,5 +1,6 @@
 //! Configuration from the environment (and a `.env` file, loaded by `main`).
 
+use crate::http::limits::Limits;
 use app::auth::{
     config::{AuthConfig, ThrottleConfig},
     trusted::TrustedIssuerConfig,
@@ -24,6 +25,7 @@ pub struct Config {
     pub leptos_options: LeptosOptions,
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
+    pub limits: Limits,
 }
 
 #[derive(Debug, Clone)]
@@ -54,8 +56,34 @@ impl Config {
                 acquire_timeout: Duration::from_secs(parsed("DATABASE_ACQUIRE_TIMEOUT_SECS", 3)?),
             },
             auth: auth_from_env()?,
+            limits: limits_from_env()?,
         })
     }
+}
+
+fn limits_from_env() -> Result<Limits, ConfigError> {
+    let defaults = Limits::default();
+    let body_bytes = parsed("HTTP_MAX_BODY_BYTES", defaults.body_bytes)?;
+    let timeout_secs = parsed(
+        "HTTP_REQUEST_TIMEOUT_SECS",
+        defaults.request_timeout.as_secs(),
+    )?;
+    if body_bytes < 1024 {
+        return Err(ConfigError::Invalid {
+            name: "HTTP_MAX_BODY_BYTES",
+            reason: "must be at least 1024".into(),
+        });
+    }
+    if timeout_secs == 0 {
+        return Err(ConfigError::Invalid {
+            name: "HTTP_REQUEST_TIMEOUT_SECS",
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(Limits {
+        body_bytes,
+        request_timeout: Duration::from_secs(timeout_secs),
+    })
 }
 
 /// Defaults fit one local instance; production sets `AUTH_ISSUER` and `AUTH_AUDIENCE`.

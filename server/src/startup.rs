@@ -1,16 +1,17 @@
 //! Builds the axum application and serves it until a shutdown signal.
 
-use crate::{config::Config, db, http};
+use crate::{config::Config, db, http, http::limits::Limits};
 use anyhow::Context;
 use app::{auth::service::AuthService, shell, state::AppState, App};
-use axum::{routing::get, Router};
+use axum::{extract::DefaultBodyLimit, middleware, routing::get, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use std::{net::SocketAddr, path::Path};
 use tokio::net::TcpListener;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+    LatencyUnit,
 };
 
 pub struct Application {
@@ -46,7 +47,7 @@ impl Application {
         };
         Ok(Application {
             listener,
-            router: router(state),
+            router: router(state, config.limits),
         })
     }
 
@@ -65,7 +66,7 @@ impl Application {
     }
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, limits: Limits) -> Router {
     let pages = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let assets = http::assets::Assets::new(
@@ -80,8 +81,26 @@ pub fn router(state: AppState) -> Router {
         )
         .leptos_routes(&state, pages, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(middleware::from_fn_with_state(
+            limits,
+            http::limits::enforce,
+        ))
+        .layer(middleware::from_fn(http::security::headers))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            // One line per request, when its answer starts: the span's method, path and
+            // request id with the status and latency. Failures are that same line.
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                )
+                .on_failure(()),
+        )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

@@ -3,9 +3,14 @@
 
 use app::error::{AppError, FieldError};
 use axum::{
-    extract::{rejection::JsonRejection, FromRequest, Request},
+    extract::{
+        rejection::{BytesRejection, JsonRejection},
+        FromRequest, Request,
+    },
+    http::StatusCode,
     Json,
 };
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -28,11 +33,27 @@ where
             Err(JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_)) => {
                 Err(not_json())
             }
+            Err(other) if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::ContentTooLarge)
+            }
             Err(other) => Err(AppError::BadRequest {
                 detail: other.body_text(),
             }),
         }
     }
+}
+
+/// A body taken as bytes, with the errors `ApiJson` gives: past the size cap it is 413.
+pub fn bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::ContentTooLarge
+        } else {
+            AppError::BadRequest {
+                detail: rejection.body_text(),
+            }
+        }
+    })
 }
 
 /// Reads a body taken as bytes, with the same errors as `ApiJson`.

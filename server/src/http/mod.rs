@@ -5,7 +5,9 @@ pub mod assets;
 mod auth;
 mod health;
 pub mod json;
+pub mod limits;
 pub mod openapi;
+pub mod security;
 mod tasks;
 
 use app::state::AppState;

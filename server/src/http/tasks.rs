@@ -13,7 +13,7 @@ use app::{
     },
 };
 use axum::{
-    extract::{FromRequestParts, Path, RawQuery, State},
+    extract::{rejection::BytesRejection, FromRequestParts, Path, RawQuery, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -220,8 +220,9 @@ async fn replace(
 async fn complete(
     State(state): State<AppState>,
     owner: Owner,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Task>, AppError> {
+    let body = super::json::bytes(body)?;
     let change = if body.iter().all(u8::is_ascii_whitespace) {
         CompletionChange::default()
     } else {

@@ -4,6 +4,7 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 use server::{
     config::{Config, DatabaseConfig},
+    http::limits::Limits,
     startup::Application,
 };
 use sqlx::PgPool;
@@ -12,6 +13,9 @@ use tokio::task::JoinHandle;
 
 pub const ISSUER: &str = "https://todo.test";
 pub const AUDIENCE: &str = "todo-test";
+
+/// The password of the users that tests make.
+pub const PASSWORD: &str = "a long and unusual secret";
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -89,9 +93,7 @@ impl TestApp {
     /// Signs up a fresh user and returns the session body.
     pub async fn new_user(&self) -> Value {
         let email = format!("user-{}@example.com", uuid::Uuid::new_v4());
-        let response = self
-            .sign_up_as(&email, "a long and unusual secret", "Test User")
-            .await;
+        let response = self.sign_up_as(&email, PASSWORD, "Test User").await;
         assert_eq!(response.status(), 201);
         response.json().await.expect("session JSON")
     }
@@ -127,6 +129,7 @@ pub fn test_config() -> Config {
             acquire_timeout: Duration::from_secs(1),
         },
         auth,
+        limits: Limits::default(),
     }
 }
 

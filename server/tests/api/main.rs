@@ -5,6 +5,8 @@ mod assets;
 mod external;
 mod helpers;
 mod identity;
+mod limits;
+mod logs;
 mod openapi;
 mod operations;
 mod pages;
