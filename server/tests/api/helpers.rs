@@ -186,3 +186,58 @@ pub async fn assert_unauthorized(response: reqwest::Response) -> Value {
     );
     problem(response).await
 }
+
+/// The server binary itself on this test's database, on a free port, logging JSON to a
+/// pipe; killed when dropped.
+pub fn start_binary(pool: &PgPool) -> tokio::process::Child {
+    let options = pool.connect_options();
+    let url = format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or_default()
+    );
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", url)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_OUTPUT_NAME", "todo")
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .env("AUTH_SIGN_IN_MAX_PER_EMAIL", "5")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("cannot start the server binary")
+}
+
+/// Starts the binary and waits until it listens: the process, its log, and its base URL.
+pub async fn spawn_binary(
+    pool: &PgPool,
+) -> (
+    tokio::process::Child,
+    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    String,
+) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = start_binary(pool);
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let wait = async {
+        while let Some(line) = lines.next_line().await.expect("read the log") {
+            let value: Value = serde_json::from_str(&line).unwrap_or_default();
+            if let Some(base) = value["fields"]["message"]
+                .as_str()
+                .and_then(|m| m.strip_prefix("listening on "))
+            {
+                return base.to_owned();
+            }
+        }
+        panic!("the server stopped before it listened");
+    };
+    let base = tokio::time::timeout(Duration::from_secs(30), wait)
+        .await
+        .expect("the server did not start listening");
+    (child, lines, base)
+}

@@ -1,38 +1,14 @@
 //! The server's own logs, read from the real binary: one line per request, and never a
 //! secret.
 
-use crate::helpers::PASSWORD;
+use crate::helpers::{start_binary, PASSWORD};
 use serde_json::{json, Value};
 use sqlx::PgPool;
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 use tokio::{
     io::{AsyncBufReadExt, BufReader, Lines},
-    process::{Child, ChildStdout, Command},
+    process::ChildStdout,
 };
-
-/// The server binary on this test's database, logging JSON to a pipe.
-fn start_server(pool: &PgPool) -> Child {
-    let options = pool.connect_options();
-    let url = format!(
-        "postgres://{}@{}:{}/{}",
-        options.get_username(),
-        options.get_host(),
-        options.get_port(),
-        options.get_database().unwrap_or_default()
-    );
-    Command::new(env!("CARGO_BIN_EXE_server"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DATABASE_URL", url)
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_OUTPUT_NAME", "todo")
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("cannot start the server binary")
-}
 
 /// The next log line that `wanted` accepts, and every line read on the way.
 async fn read_until(
@@ -58,7 +34,7 @@ async fn read_until(
 
 #[sqlx::test(migrations = false)]
 async fn one_line_per_request_with_id_status_and_latency_and_never_a_secret(pool: PgPool) {
-    let mut server = start_server(&pool);
+    let mut server = start_binary(&pool);
     let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
     let mut seen = Vec::new();
     let listening = read_until(&mut lines, &mut seen, |v| {

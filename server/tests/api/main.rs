@@ -5,6 +5,7 @@ mod assets;
 mod external;
 mod helpers;
 mod identity;
+mod instances;
 mod limits;
 mod logs;
 mod openapi;
