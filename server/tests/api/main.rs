@@ -11,6 +11,7 @@ mod logs;
 mod openapi;
 mod operations;
 mod pages;
+mod properties;
 mod proxy;
 mod restart;
 mod rpc;
