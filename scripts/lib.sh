@@ -84,7 +84,8 @@ setup_browser() {
 # Sizes): the standard library is rebuilt from source with size-optimised algorithms,
 # panics abort without formatting a message, and no source locations are kept. These are
 # unstable options of this stable compiler, allowed by RUSTC_BOOTSTRAP. Only the wasm
-# target gets them; the server is built as always.
+# target gets the options; the server's build sees RUSTC_BOOTSTRAP too, so anyhow,
+# thiserror and proc-macro2 turn on the newer APIs their build scripts probe for.
 leptos_release() { # build|serve [args...]
   local command=$1
   shift
