@@ -58,12 +58,16 @@ fn set_content_security_policy() {
     ) else {
         return;
     };
-    // `cargo leptos watch` reloads the page through a websocket on another port.
-    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
-        " ws:"
-    } else {
-        ""
-    };
+    // `cargo leptos watch` reloads the page through a websocket on another port. Read
+    // once: the environment does not change while the server runs.
+    static RELOAD: std::sync::LazyLock<&str> = std::sync::LazyLock::new(|| {
+        if std::env::var_os("LEPTOS_WATCH").is_some() {
+            " ws:"
+        } else {
+            ""
+        }
+    });
+    let reload = *RELOAD;
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self'; connect-src 'self'{reload}; object-src 'none'; \

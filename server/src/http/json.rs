@@ -33,27 +33,23 @@ where
             Err(JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_)) => {
                 Err(not_json())
             }
-            Err(other) if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::ContentTooLarge)
-            }
-            Err(other) => Err(AppError::BadRequest {
-                detail: other.body_text(),
-            }),
+            Err(other) => Err(unreadable(other.status(), other.body_text())),
         }
     }
 }
 
-/// A body taken as bytes, with the errors `ApiJson` gives: past the size cap it is 413.
+/// A body taken as bytes, with the errors `ApiJson` gives.
 pub fn bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
-    body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::ContentTooLarge
-        } else {
-            AppError::BadRequest {
-                detail: rejection.body_text(),
-            }
-        }
-    })
+    body.map_err(|rejection| unreadable(rejection.status(), rejection.body_text()))
+}
+
+/// A body that could not be read: past the size cap (`DefaultBodyLimit`) 413, else 400.
+fn unreadable(status: StatusCode, detail: String) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::ContentTooLarge
+    } else {
+        AppError::BadRequest { detail }
+    }
 }
 
 /// Reads a body taken as bytes, with the same errors as `ApiJson`.

@@ -18,12 +18,16 @@ pub struct Limits {
     pub request_timeout: Duration,
 }
 
+impl Limits {
+    /// A task is at most a 200-character title and a 2,000-character description:
+    /// 64 KiB leaves room for any JSON spelling of that and refuses the rest.
+    pub const DEFAULT_BODY_BYTES: usize = 64 * 1024;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            // A task is at most a 200-character title and a 2,000-character description:
-            // 64 KiB leaves room for any JSON spelling of that and refuses the rest.
-            body_bytes: 64 * 1024,
+            body_bytes: Self::DEFAULT_BODY_BYTES,
             request_timeout: Duration::from_secs(10),
         }
     }

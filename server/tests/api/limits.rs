@@ -2,11 +2,20 @@
 
 use crate::helpers::{count_users, problem, spawn_app, spawn_app_with, test_config, TestApp};
 use serde_json::json;
+use server::http::limits::Limits;
 use sqlx::PgPool;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const CAP: usize = 64 * 1024;
+const CAP: usize = Limits::DEFAULT_BODY_BYTES;
+
+/// A new user's token and the path of their tasks.
+async fn user_tasks(app: &TestApp) -> (String, String) {
+    let session = app.new_user().await;
+    let token = session["token"].as_str().expect("token").to_owned();
+    let path = format!("/api/{}/tasks", session["user"]["id"].as_str().expect("id"));
+    (token, path)
+}
 
 async fn count_tasks(pool: &PgPool) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM tasks")
@@ -29,17 +38,15 @@ async fn post_raw(app: &TestApp, path: &str, body: String, token: &str) -> reqwe
 #[sqlx::test(migrations = false)]
 async fn a_body_over_the_cap_is_413_and_writes_nothing(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let session = app.new_user().await;
-    let token = session["token"].as_str().expect("token");
-    let path = format!("/api/{}/tasks", session["user"]["id"].as_str().expect("id"));
+    let (token, path) = user_tasks(&app).await;
 
     // Just under the cap is read (and refused for its content: the title is too long).
     let under = json!({ "title": "x".repeat(CAP - 100) }).to_string();
-    let response = post_raw(&app, &path, under, token).await;
+    let response = post_raw(&app, &path, under, &token).await;
     assert_eq!(response.status(), 422);
 
     let over = json!({ "title": "Buy milk", "description": "x".repeat(CAP) }).to_string();
-    let response = post_raw(&app, &path, over, token).await;
+    let response = post_raw(&app, &path, over, &token).await;
     assert_eq!(response.status(), 413);
     let body = problem(response).await;
     assert_eq!(body["status"], 413);
@@ -60,7 +67,7 @@ async fn a_body_over_the_cap_is_413_and_writes_nothing(pool: PgPool) {
     let response = app
         .client
         .post(app.url("/rpc/tasks/create"))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .header("content-type", "application/x-postcard")
         .body(vec![0u8; CAP + 1])
         .send()
@@ -76,9 +83,7 @@ async fn a_body_over_the_cap_is_413_and_writes_nothing(pool: PgPool) {
 #[sqlx::test(migrations = false)]
 async fn a_chunked_body_over_the_cap_is_413_and_writes_nothing(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let session = app.new_user().await;
-    let token = session["token"].as_str().expect("token");
-    let path = format!("/api/{}/tasks", session["user"]["id"].as_str().expect("id"));
+    let (token, path) = user_tasks(&app).await;
     let body = json!({ "title": "Buy milk", "description": "x".repeat(CAP) }).to_string();
 
     let mut stream = tokio::net::TcpStream::connect(app.addr)
