@@ -40,7 +40,7 @@ echo
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 app_table=$(mktemp)
-"$target_dir/release/bench" --url "http://127.0.0.1:$port" "$@" | tee "$app_table"
+"$target_dir/release/bench" --url "http://127.0.0.1:$port" --server-pid "$server_pid" "$@" | tee "$app_table"
 rss_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 
 # The limit: pgbench at the same concurrency running the SQL each endpoint runs, on the
@@ -54,6 +54,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 uid=$(psql "$db_url" -Atc "SELECT user_id FROM tasks GROUP BY user_id ORDER BY count(*) DESC LIMIT 1")
+iss=$(psql "$db_url" -Atc "SELECT issuer FROM users WHERE id = '$uid'")
 # Back to the 100 tasks the list was measured on (the create run added the rest).
 psql "$db_url" -qc "DELETE FROM tasks WHERE user_id = '$uid' AND title LIKE 'Created under load%'"
 psql "$db_url" -qc "VACUUM ANALYZE tasks"
@@ -63,7 +64,7 @@ echo "| the endpoint's SQL in pgbench (c=$concurrency, $seconds s each, prepared
 echo "|---|---:|---:|---:|"
 for script in list toggle create; do
   tps=$(pgbench -n -M prepared -c "$concurrency" -j "$(nproc)" -T "$seconds" \
-    -D uid="$uid" -D jti=bench -D ids="$ids" -f "bench/sql/$script.sql" "$db_url" 2>/dev/null |
+    -D uid="$uid" -D iss="$iss" -D jti=bench -D ids="$ids" -f "bench/sql/$script.sql" "$db_url" 2>/dev/null |
     awk '/^tps = / { printf "%.0f", $3 }')
   rps=$(awk -F'|' -v name="$script" '{ split($2, w, " ") } w[1] == name { gsub(/ /, "", $3); print $3 }' "$app_table")
   ratio=$(awk -v a="${rps:-0}" -v b="${tps:-0}" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "?" }')
@@ -74,7 +75,7 @@ rm -f "$app_table"
 echo
 echo "| also | value |"
 echo "|---|---:|"
-echo "| server peak RSS (VmHWM, after the load above) | $((rss_kb / 1024)) MB |"
+echo "| server peak RSS over its whole run (start-up and sign-up's Argon2id included) | $((rss_kb / 1024)) MiB |"
 ttfb=$(for _ in $(seq 1 20); do
   curl -s -o /dev/null -w '%{time_starttransfer}\n' "http://127.0.0.1:$port/sign-in"
 done | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int(NR / 2) + 1] * 1000 }')

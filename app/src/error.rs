@@ -252,6 +252,12 @@ mod ssr {
 
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
+            // The gate's `Unseen` is answered by `gate::run`; met here, the row it made
+            // vanished in between, and the token is as good as unknown.
+            if let Some(refusal) = crate::auth::gate::refusal(&error) {
+                tracing::debug!(?refusal, "token refused by the gate");
+                return AppError::Unauthorized;
+            }
             if is_unavailable(&error) {
                 tracing::warn!(error = %error, "database unavailable");
                 AppError::Unavailable

@@ -1,7 +1,5 @@
--- POST /api/{user_id}/tasks: the access check, then the insert.
-SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE token_id = :jti) AS revoked,
-       u.issuer, u.email, u.name
-FROM (SELECT 1) AS one LEFT JOIN users u ON u.id = :uid;
+-- POST /api/{user_id}/tasks: the one statement the server runs, gate and insert.
 INSERT INTO tasks (id, user_id, title, description)
-VALUES (gen_random_uuid(), :uid, 'Created under load', NULL)
+SELECT gen_random_uuid(), :uid, 'Created under load', NULL
+WHERE (SELECT token_gate(:uid, :iss, :jti, true, true))
 RETURNING id, user_id, title, description, completed, created_at, updated_at;

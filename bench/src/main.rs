@@ -1,7 +1,11 @@
 //! Drives a running server over HTTP at a fixed concurrency and prints, per endpoint,
 //! requests per second, p50, p99 and errors as a markdown table.
 //!
-//! `bench --url http://127.0.0.1:3000 [--seconds 10] [--concurrency 64]`
+//! `bench --url http://127.0.0.1:3000 [--seconds 10] [--concurrency 64] [--server-pid N]`
+//!
+//! With `--server-pid` (Linux, the server's own user or root), each endpoint's row also
+//! has the server's peak resident memory during that endpoint's load: the peak is reset
+//! (`/proc/N/clear_refs`) before it and read (`VmHWM`) after it.
 //! (`scripts/bench.sh` starts a release server on a fresh database and runs this.)
 
 use serde_json::{json, Value};
@@ -15,6 +19,7 @@ struct Options {
     url: String,
     seconds: u64,
     concurrency: usize,
+    server_pid: Option<u32>,
 }
 
 fn options() -> Result<Options, String> {
@@ -22,6 +27,7 @@ fn options() -> Result<Options, String> {
         url: String::new(),
         seconds: 10,
         concurrency: 64,
+        server_pid: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -35,6 +41,10 @@ fn options() -> Result<Options, String> {
                 options.concurrency = value()?
                     .parse()
                     .map_err(|e| format!("--concurrency: {e}"))?
+            }
+            "--server-pid" => {
+                options.server_pid =
+                    Some(value()?.parse().map_err(|e| format!("--server-pid: {e}"))?)
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -52,6 +62,24 @@ struct Outcome {
     errors: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
+    /// The server's peak resident memory during this load, in KiB.
+    peak_rss_kib: Option<u64>,
+}
+
+/// Starts a new peak of the server's resident memory.
+fn reset_peak_rss(pid: Option<u32>) {
+    if let Some(pid) = pid {
+        if let Err(error) = std::fs::write(format!("/proc/{pid}/clear_refs"), "5") {
+            eprintln!("bench: cannot reset the server's peak RSS: {error}");
+        }
+    }
+}
+
+/// The server's peak resident memory since the last reset, in KiB.
+fn peak_rss_kib(pid: Option<u32>) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl Outcome {
@@ -74,6 +102,7 @@ async fn run(
     expected: u16,
     make: MakeRequest,
 ) -> Outcome {
+    reset_peak_rss(options.server_pid);
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let started = Instant::now();
     // Spawned all at once (collected), so that they really run side by side.
@@ -115,8 +144,10 @@ async fn run(
         }
     }
     let elapsed = started.elapsed();
+    let peak_rss_kib = peak_rss_kib(options.server_pid);
     latencies.sort();
     Outcome {
+        peak_rss_kib,
         name,
         requests: latencies.len(),
         errors,
@@ -225,13 +256,16 @@ async fn bench(options: Options) -> Result<(), String> {
     }
 
     println!(
-        "| endpoint (c={}, {} s each) | requests/s | p50 | p99 | errors |",
+        "| endpoint (c={}, {} s each) | requests/s | p50 | p99 | errors | server peak RSS |",
         options.concurrency, options.seconds
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|");
     for o in &outcomes {
+        let rss = o.peak_rss_kib.map_or("?".to_owned(), |kib| {
+            format!("{:.1} MiB", kib as f64 / 1024.0)
+        });
         println!(
-            "| {} | {:.0} | {:.2} ms | {:.2} ms | {} of {} |",
+            "| {} | {:.0} | {:.2} ms | {:.2} ms | {} of {} | {rss} |",
             o.name,
             o.requests as f64 / o.elapsed.as_secs_f64(),
             o.percentile(0.50).as_secs_f64() * 1e3,

@@ -1,6 +1,10 @@
 //! The SQL of identity: users, revocations, sign-in attempts, signing keys.
 
-use super::model::User;
+use super::{
+    gate::{gated_query, gated_query_as},
+    identity::AuthUser,
+    model::User,
+};
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;
@@ -84,17 +88,21 @@ pub async fn local_account_by_email(
     }))
 }
 
-pub async fn user_by_id(pool: &PgPool, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as!(
+/// The row of the token's subject. Gated (see `gate`).
+pub async fn user_of(pool: &PgPool, user: &AuthUser) -> Result<Option<UserRow>, sqlx::Error> {
+    gated_query_as!(
         UserRow,
-        "SELECT id, issuer, email, name, created_at FROM users WHERE id = $1",
-        id
+        r#"
+        SELECT id, issuer, email, name, created_at FROM users
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND id = $1
+        "#,
+        user
     )
     .fetch_optional(pool)
     .await
 }
 
-/// What one request needs to know about its token's subject, in one round trip.
+/// What the gate knows about a token and its subject, for `gate::admit`.
 #[derive(Debug)]
 pub struct Access {
     pub revoked: bool,
@@ -158,17 +166,20 @@ pub async fn upsert_token_user(
     .await
 }
 
+/// Signs the token out, on every instance. Gated (see `gate`): a token signed out
+/// already is refused.
 pub async fn revoke(
     pool: &PgPool,
-    token_id: &str,
+    user: &AuthUser,
     expires_at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+    gated_query!(
         r#"
-        INSERT INTO revoked_tokens (token_id, expires_at) VALUES ($1, $2)
+        INSERT INTO revoked_tokens (token_id, expires_at)
+        SELECT $3, $6 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
         ON CONFLICT (token_id) DO NOTHING
         "#,
-        token_id,
+        user,
         expires_at
     )
     .execute(pool)

@@ -5,12 +5,20 @@ use chrono::{DateTime, Utc};
 /// A user whose token was verified on this request. Its fields are private and its one
 /// constructor is visible only inside `auth`, so nothing but the token verifier can make
 /// one; every query on a user's data takes it, so an unscoped query does not compile.
+///
+/// The token was checked in memory; each statement that takes this type opens with
+/// `token_gate` (see `auth::gate`), which refuses a signed-out token in the same round
+/// trip.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     id: String,
     issuer: String,
     token_id: String,
     token_expires_at: DateTime<Utc>,
+    /// The token's email and name, cleaned up, or empty: what a first request writes
+    /// into the user's row.
+    email: String,
+    name: String,
 }
 
 impl AuthUser {
@@ -19,12 +27,16 @@ impl AuthUser {
         issuer: String,
         token_id: String,
         token_expires_at: DateTime<Utc>,
+        email: String,
+        name: String,
     ) -> Self {
         AuthUser {
             id,
             issuer,
             token_id,
             token_expires_at,
+            email,
+            name,
         }
     }
 
@@ -37,11 +49,28 @@ impl AuthUser {
         &self.issuer
     }
 
-    pub(in crate::auth) fn token_id(&self) -> &str {
+    /// What a sign-out records: the `jti`, or a hash of a token that has none.
+    pub(crate) fn token_id(&self) -> &str {
         &self.token_id
     }
 
     pub(in crate::auth) fn token_expires_at(&self) -> DateTime<Utc> {
         self.token_expires_at
+    }
+
+    pub(in crate::auth) fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub(in crate::auth) fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn carries_email(&self) -> bool {
+        !self.email.is_empty()
+    }
+
+    pub(crate) fn carries_name(&self) -> bool {
+        !self.name.is_empty()
     }
 }

@@ -15,6 +15,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 mod extract;
 #[cfg(feature = "ssr")]
+pub mod gate;
+#[cfg(feature = "ssr")]
 pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod keys;

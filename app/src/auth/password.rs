@@ -72,18 +72,34 @@ fn hash_blocking(password: &str) -> Result<String, AppError> {
         })
 }
 
-/// Hashes on the blocking pool: 20 ms of CPU must not stall the async workers.
-pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
+/// One Argon2id run takes a core for ~25 ms and 19 MiB. More runs at once than there
+/// are cores finish no sooner and multiply the memory (64 sign-ins at once would hold
+/// 1.2 GiB), so at most one per core runs; the others wait their turn, which the
+/// request timeout bounds.
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Runs Argon2id work on the blocking pool (it must not stall the async workers), one
+/// run per core at most.
+async fn argon2_run<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _turn = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(work)
         .await
-        .map_err(|_| AppError::Internal)?
+        .map_err(|_| AppError::Internal)
+}
+
+pub async fn hash(password: String) -> Result<String, AppError> {
+    argon2_run(move || hash_blocking(&password)).await?
 }
 
 /// Verifies a password against a stored hash, or against the dummy hash when there is
 /// none (unknown email, external user), doing the same work either way.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
     let dummy = DUMMY_HASH.as_ref().map_err(Clone::clone)?.clone();
-    tokio::task::spawn_blocking(move || {
+    argon2_run(move || {
         let (encoded, real) = match stored.as_deref() {
             Some(hash) if !hash.is_empty() => (hash, true),
             _ => (dummy.as_str(), false),
@@ -100,7 +116,6 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         matches && real
     })
     .await
-    .map_err(|_| AppError::Internal)
 }
 
 #[cfg(test)]
@@ -140,5 +155,35 @@ mod tests {
         assert!(!verify("".into(), Some(String::new()))
             .await
             .expect("verify"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_argon2_runs_at_once_than_cores() {
+        use std::sync::{
+            atomic::{AtomicUsize, Ordering},
+            Arc,
+        };
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let runs: Vec<_> = (0..16)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(argon2_run(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for run in runs {
+            run.await.expect("join").expect("run");
+        }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            (1..=cores).contains(&most),
+            "{most} at once on {cores} cores"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{
     config::AuthConfig,
-    db,
+    db, gate,
     identity::AuthUser,
     keys::{JwkSet, KeyError, OwnKeys},
     model::{AuthSession, SignInRequest, SignUpRequest, User},
@@ -189,13 +189,16 @@ impl AuthService {
 
     /// Refuses the user's token from now on, on every instance.
     pub async fn sign_out(&self, user: &AuthUser) -> Result<(), AppError> {
-        db::revoke(&self.pool, user.token_id(), user.token_expires_at()).await?;
+        gate::run(&self.pool, user, || {
+            db::revoke(&self.pool, user, user.token_expires_at())
+        })
+        .await?;
         tracing::info!(user_id = %user.id(), "signed out");
         Ok(())
     }
 
     pub async fn me(&self, user: &AuthUser) -> Result<User, AppError> {
-        db::user_by_id(&self.pool, user.id())
+        gate::run(&self.pool, user, || db::user_of(&self.pool, user))
             .await?
             .map(|row| row.to_user())
             .ok_or(AppError::Unauthorized)
@@ -227,7 +230,9 @@ impl AuthService {
         })
     }
 
-    /// The one verification path of every protected route and server function.
+    /// The one verification path of every protected route and server function, in
+    /// memory: whether the token was signed out, and whether its subject has a row, is
+    /// checked by the statement that uses the `AuthUser` (see `gate`).
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<AuthUser, AppError> {
         let raw = bearer_token(headers)?;
         let unverified = token::parse(raw)?;
@@ -260,10 +265,6 @@ impl AuthService {
             ),
         };
 
-        let access = db::access(&self.pool, &claims.sub, &token_id).await?;
-        if access.revoked {
-            return Err(Rejection::Revoked.into());
-        }
         let email = claims
             .email
             .as_deref()
@@ -281,27 +282,10 @@ impl AuthService {
             })
             .map(|n| n.trim().to_owned())
             .unwrap_or_default();
-        match access.issuer.as_deref() {
-            Some(owner) if owner != iss => return Err(Rejection::IssuerMismatch.into()),
-            Some(_) => {
-                let fills = (access.email_missing && !email.is_empty())
-                    || (access.name_missing && !name.is_empty());
-                if fills {
-                    db::upsert_token_user(&self.pool, &claims.sub, &iss, &email, &name).await?;
-                }
-            }
-            None => {
-                // First sight of this subject: its row is made from the token.
-                let made =
-                    db::upsert_token_user(&self.pool, &claims.sub, &iss, &email, &name).await?;
-                if made.is_none() {
-                    return Err(Rejection::IssuerMismatch.into());
-                }
-                tracing::info!(user_id = %claims.sub, issuer = %iss, "user row made from a token");
-            }
-        }
         let expires_at = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
-        Ok(AuthUser::verified(claims.sub, iss, token_id, expires_at))
+        Ok(AuthUser::verified(
+            claims.sub, iss, token_id, expires_at, email, name,
+        ))
     }
 }
 

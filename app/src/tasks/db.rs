@@ -1,12 +1,17 @@
 //! The SQL of tasks: the one repository. Every function takes the `AuthUser` that only
 //! the token verifier can make, and every statement has `user_id = <that user>` in its
-//! WHERE clause (or its VALUES), so no task is read or written without its owner.
+//! WHERE clause (or the row it inserts), so no task is read or written without its
+//! owner. Every statement also opens with the gate (`auth::gate`): a signed-out token
+//! reads and writes nothing, in the same round trip.
 
 use super::{
     cursor::Position,
     model::{SortKey, SortOrder, Task},
 };
-use crate::auth::AuthUser;
+use crate::auth::{
+    gate::{gated_query, gated_query_as},
+    AuthUser,
+};
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
@@ -51,14 +56,14 @@ pub async fn insert(
     title: &str,
     description: Option<&str>,
 ) -> Result<TaskRow, sqlx::Error> {
-    sqlx::query_as!(
+    gated_query_as!(
         TaskRow,
         r#"
         INSERT INTO tasks (id, user_id, title, description)
-        VALUES ($2, $1, $3, $4)
+        SELECT $6, $1, $7, $8 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
-        user.id(),
+        user,
         id,
         title,
         description
@@ -72,13 +77,13 @@ pub async fn get(
     user: &AuthUser,
     id: Uuid,
 ) -> Result<Option<TaskRow>, sqlx::Error> {
-    sqlx::query_as!(
+    gated_query_as!(
         TaskRow,
         r#"
         SELECT id, user_id, title, description, completed, created_at, updated_at
-        FROM tasks WHERE user_id = $1 AND id = $2
+        FROM tasks WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
         "#,
-        user.id(),
+        user,
         id
     )
     .fetch_optional(db)
@@ -96,18 +101,18 @@ pub async fn update(
     description: Option<Option<&str>>,
     completed: Option<bool>,
 ) -> Result<Option<TaskRow>, sqlx::Error> {
-    sqlx::query_as!(
+    gated_query_as!(
         TaskRow,
         r#"
         UPDATE tasks SET
-            title = $3,
-            description = CASE WHEN $4 THEN $5 ELSE description END,
-            completed = coalesce($6, completed),
+            title = $7,
+            description = CASE WHEN $8 THEN $9 ELSE description END,
+            completed = coalesce($10, completed),
             updated_at = greatest(now(), updated_at + interval '1 microsecond')
-        WHERE user_id = $1 AND id = $2
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
-        user.id(),
+        user,
         id,
         title,
         description.is_some(),
@@ -125,16 +130,16 @@ pub async fn set_completed(
     id: Uuid,
     completed: Option<bool>,
 ) -> Result<Option<TaskRow>, sqlx::Error> {
-    sqlx::query_as!(
+    gated_query_as!(
         TaskRow,
         r#"
         UPDATE tasks SET
-            completed = coalesce($3, NOT completed),
+            completed = coalesce($7, NOT completed),
             updated_at = greatest(now(), updated_at + interval '1 microsecond')
-        WHERE user_id = $1 AND id = $2
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
-        user.id(),
+        user,
         id,
         completed
     )
@@ -148,9 +153,12 @@ pub async fn delete(
     user: &AuthUser,
     id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!(
-        "DELETE FROM tasks WHERE user_id = $1 AND id = $2",
-        user.id(),
+    let result = gated_query!(
+        r#"
+        DELETE FROM tasks
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
+        "#,
+        user,
         id
     )
     .execute(db)
@@ -180,31 +188,30 @@ pub async fn list(
     completed: Option<bool>,
     sort: SortKey,
     order: SortOrder,
-    after: Option<Position>,
+    after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<TaskRow>, sqlx::Error> {
-    let uid = user.id();
-    let time = |default: DateTime<Utc>, default_id: Uuid| match &after {
+    let time = |default: DateTime<Utc>, default_id: Uuid| match after {
         Some(Position::Time(at, id)) => (*at, *id),
         _ => (default, default_id),
     };
-    let title = || match &after {
+    let title = || match after {
         Some(Position::Title(title, id)) => Some((title.clone(), *id)),
         _ => None,
     };
     match (sort, order) {
         (SortKey::Created, SortOrder::Desc) => {
             let (at, id) = time(far_future(), Uuid::max());
-            sqlx::query_as!(
+            gated_query_as!(
                 TaskRow,
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
-                  AND (created_at, id) < ($3, $4)
-                ORDER BY created_at DESC, id DESC LIMIT $5
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
+                  AND (created_at, id) < ($7, $8)
+                ORDER BY created_at DESC, id DESC LIMIT $9
                 "#,
-                uid,
+                user,
                 completed,
                 at,
                 id,
@@ -215,16 +222,16 @@ pub async fn list(
         }
         (SortKey::Created, SortOrder::Asc) => {
             let (at, id) = time(far_past(), Uuid::nil());
-            sqlx::query_as!(
+            gated_query_as!(
                 TaskRow,
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
-                  AND (created_at, id) > ($3, $4)
-                ORDER BY created_at ASC, id ASC LIMIT $5
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
+                  AND (created_at, id) > ($7, $8)
+                ORDER BY created_at ASC, id ASC LIMIT $9
                 "#,
-                uid,
+                user,
                 completed,
                 at,
                 id,
@@ -235,16 +242,16 @@ pub async fn list(
         }
         (SortKey::Updated, SortOrder::Desc) => {
             let (at, id) = time(far_future(), Uuid::max());
-            sqlx::query_as!(
+            gated_query_as!(
                 TaskRow,
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
-                  AND (updated_at, id) < ($3, $4)
-                ORDER BY updated_at DESC, id DESC LIMIT $5
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
+                  AND (updated_at, id) < ($7, $8)
+                ORDER BY updated_at DESC, id DESC LIMIT $9
                 "#,
-                uid,
+                user,
                 completed,
                 at,
                 id,
@@ -255,16 +262,16 @@ pub async fn list(
         }
         (SortKey::Updated, SortOrder::Asc) => {
             let (at, id) = time(far_past(), Uuid::nil());
-            sqlx::query_as!(
+            gated_query_as!(
                 TaskRow,
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
-                  AND (updated_at, id) > ($3, $4)
-                ORDER BY updated_at ASC, id ASC LIMIT $5
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
+                  AND (updated_at, id) > ($7, $8)
+                ORDER BY updated_at ASC, id ASC LIMIT $9
                 "#,
-                uid,
+                user,
                 completed,
                 at,
                 id,
@@ -276,16 +283,16 @@ pub async fn list(
         (SortKey::Title, SortOrder::Asc) => {
             // Every title has at least one character, so all sort after ''.
             let (after_title, id) = title().unwrap_or((String::new(), Uuid::nil()));
-            sqlx::query_as!(
+            gated_query_as!(
                 TaskRow,
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
-                  AND (title, id) > ($3, $4)
-                ORDER BY title ASC, id ASC LIMIT $5
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
+                  AND (title, id) > ($7, $8)
+                ORDER BY title ASC, id ASC LIMIT $9
                 "#,
-                uid,
+                user,
                 completed,
                 after_title,
                 id,
@@ -297,15 +304,15 @@ pub async fn list(
         (SortKey::Title, SortOrder::Desc) => match title() {
             // No string sorts after every title, so the first page has its own statement.
             None => {
-                sqlx::query_as!(
+                gated_query_as!(
                     TaskRow,
                     r#"
                     SELECT id, user_id, title, description, completed, created_at, updated_at
                     FROM tasks
-                    WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
-                    ORDER BY title DESC, id DESC LIMIT $3
+                    WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
+                    ORDER BY title DESC, id DESC LIMIT $7
                     "#,
-                    uid,
+                    user,
                     completed,
                     limit
                 )
@@ -313,16 +320,16 @@ pub async fn list(
                 .await
             }
             Some((before_title, id)) => {
-                sqlx::query_as!(
+                gated_query_as!(
                     TaskRow,
                     r#"
                     SELECT id, user_id, title, description, completed, created_at, updated_at
                     FROM tasks
-                    WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
-                      AND (title, id) < ($3, $4)
-                    ORDER BY title DESC, id DESC LIMIT $5
+                    WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
+                      AND (title, id) < ($7, $8)
+                    ORDER BY title DESC, id DESC LIMIT $9
                     "#,
-                    uid,
+                    user,
                     completed,
                     before_title,
                     id,
@@ -341,16 +348,16 @@ pub async fn set_all_completed(
     user: &AuthUser,
     completed: bool,
 ) -> Result<Vec<TaskRow>, sqlx::Error> {
-    sqlx::query_as!(
+    gated_query_as!(
         TaskRow,
         r#"
         UPDATE tasks SET
-            completed = $2,
+            completed = $6,
             updated_at = greatest(now(), updated_at + interval '1 microsecond')
-        WHERE user_id = $1 AND completed <> $2
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND completed <> $6
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
-        user.id(),
+        user,
         completed
     )
     .fetch_all(db)
@@ -362,9 +369,12 @@ pub async fn delete_completed(
     db: impl PgExecutor<'_>,
     user: &AuthUser,
 ) -> Result<u64, sqlx::Error> {
-    let result = sqlx::query!(
-        "DELETE FROM tasks WHERE user_id = $1 AND completed",
-        user.id()
+    let result = gated_query!(
+        r#"
+        DELETE FROM tasks
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND completed
+        "#,
+        user,
     )
     .execute(db)
     .await?;
@@ -382,15 +392,15 @@ pub async fn restore(
     completed: bool,
     created_at: DateTime<Utc>,
 ) -> Result<Option<TaskRow>, sqlx::Error> {
-    sqlx::query_as!(
+    gated_query_as!(
         TaskRow,
         r#"
         INSERT INTO tasks (id, user_id, title, description, completed, created_at)
-        VALUES ($2, $1, $3, $4, $5, $6)
+        SELECT $6, $1, $7, $8, $9, $10 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
         ON CONFLICT (id) DO NOTHING
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
-        user.id(),
+        user,
         id,
         title,
         description,

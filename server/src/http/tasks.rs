@@ -4,7 +4,7 @@
 use super::json::ApiJson;
 use super::openapi::Problem;
 use app::{
-    auth::AuthUser,
+    auth::{gate, AuthUser},
     error::AppError,
     state::AppState,
     tasks::{
@@ -33,8 +33,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 const PROBLEM: &str = "application/problem+json";
 
 /// The verified user, who must be the `{user_id}` of the URL (else 403), and the
-/// `{id}` of the task if the route has one. Extracted before any body is read, so that
-/// 401 and 403 come before 400 and 422.
+/// `{id}` of the task if the route has one. Extracted before any body is read, and
+/// every answer found before the task's statement runs is vouched for (`gate::vouch`),
+/// so that 401 comes before 403, 400 and 422 even for a signed-out token.
 struct Owner {
     user: AuthUser,
     task_id: String,
@@ -45,16 +46,28 @@ impl FromRequestParts<AppState> for Owner {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let user = AuthUser::from_request_parts(parts, state).await?;
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        let params = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
-            .map_err(|_| AppError::NotFound)?;
-        if params.get("user_id").map(String::as_str) != Some(user.id()) {
-            return Err(AppError::Forbidden);
-        }
+            .map_err(|_| AppError::NotFound)
+            .and_then(|Path(params)| {
+                if params.get("user_id").map(String::as_str) == Some(user.id()) {
+                    Ok(params)
+                } else {
+                    Err(AppError::Forbidden)
+                }
+            });
+        let params = gate::vouch(&state.pool, &user, params).await?;
         Ok(Owner {
             user,
             task_id: params.get("id").cloned().unwrap_or_default(),
         })
+    }
+}
+
+impl Owner {
+    /// A request's own answer, found before any statement ran, vouched for.
+    async fn vouch<T>(&self, state: &AppState, result: Result<T, AppError>) -> Result<T, AppError> {
+        gate::vouch(&state.pool, &self.user, result).await
     }
 }
 
@@ -92,11 +105,14 @@ async fn list(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+    let query = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.as_deref().unwrap_or(""))
         .map_err(|_| AppError::BadRequest {
             detail: "the query string cannot be read".into(),
-        })?;
-    let query = validate::list_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        })
+        .and_then(|pairs| {
+            validate::list_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        });
+    let query = owner.vouch(&state, query).await?;
     let page = service::list(&state.pool, &owner.user, &query).await?;
     let mut response = Json(page.tasks).into_response();
     if let Some(cursor) = page.next_cursor {
@@ -153,8 +169,9 @@ fn next_link(
 async fn create(
     State(state): State<AppState>,
     owner: Owner,
-    ApiJson(input): ApiJson<NewTask>,
+    input: Result<ApiJson<NewTask>, AppError>,
 ) -> Result<Response, AppError> {
+    let ApiJson(input) = owner.vouch(&state, input).await?;
     let task = service::create(&state.pool, &owner.user, input).await?;
     let location = format!("{}/{}", collection_path(owner.user.id()), task.id);
     let mut response = (StatusCode::CREATED, Json(task)).into_response();
@@ -197,8 +214,9 @@ async fn read(State(state): State<AppState>, owner: Owner) -> Result<Json<Task>,
 async fn replace(
     State(state): State<AppState>,
     owner: Owner,
-    ApiJson(update): ApiJson<TaskUpdate>,
+    update: Result<ApiJson<TaskUpdate>, AppError>,
 ) -> Result<Json<Task>, AppError> {
+    let ApiJson(update) = owner.vouch(&state, update).await?;
     Ok(Json(
         service::replace(&state.pool, &owner.user, &owner.task_id, update).await?,
     ))
@@ -222,12 +240,14 @@ async fn complete(
     owner: Owner,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Task>, AppError> {
-    let body = super::json::bytes(body)?;
-    let change = if body.iter().all(u8::is_ascii_whitespace) {
-        CompletionChange::default()
-    } else {
-        super::json::parse(&body)?
-    };
+    let change = super::json::bytes(body).and_then(|body| {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            Ok(CompletionChange::default())
+        } else {
+            super::json::parse(&body)
+        }
+    });
+    let change = owner.vouch(&state, change).await?;
     Ok(Json(
         service::set_completion(&state.pool, &owner.user, &owner.task_id, change).await?,
     ))

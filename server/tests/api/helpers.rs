@@ -190,14 +190,23 @@ pub async fn assert_unauthorized(response: reqwest::Response) -> Value {
 /// The server binary itself on this test's database, on a free port, logging JSON to a
 /// pipe; killed when dropped.
 pub fn start_binary(pool: &PgPool) -> tokio::process::Child {
+    start_binary_at(&database_url(pool), &[])
+}
+
+/// The URL of a test's database, for a server process.
+pub fn database_url(pool: &PgPool) -> String {
     let options = pool.connect_options();
-    let url = format!(
+    format!(
         "postgres://{}@{}:{}/{}",
         options.get_username(),
         options.get_host(),
         options.get_port(),
         options.get_database().unwrap_or_default()
-    );
+    )
+}
+
+/// The server binary on the database at `url`, with `env` added to its environment.
+pub fn start_binary_at(url: &str, env: &[(&str, &str)]) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -207,6 +216,7 @@ pub fn start_binary(pool: &PgPool) -> tokio::process::Child {
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
         .env("AUTH_SIGN_IN_MAX_PER_EMAIL", "5")
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -214,15 +224,16 @@ pub fn start_binary(pool: &PgPool) -> tokio::process::Child {
 }
 
 /// Starts the binary and waits until it listens: the process, its log, and its base URL.
-pub async fn spawn_binary(
-    pool: &PgPool,
-) -> (
-    tokio::process::Child,
-    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
-    String,
-) {
+pub async fn spawn_binary(pool: &PgPool) -> (Child, LogLines, String) {
+    listening(start_binary(pool)).await
+}
+
+pub type Child = tokio::process::Child;
+pub type LogLines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
+
+/// Waits until a started binary listens: the process, its log, and its base URL.
+pub async fn listening(mut child: Child) -> (Child, LogLines, String) {
     use tokio::io::AsyncBufReadExt;
-    let mut child = start_binary(pool);
     let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
     let wait = async {
         while let Some(line) = lines.next_line().await.expect("read the log") {

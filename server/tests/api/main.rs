@@ -2,6 +2,7 @@
 //! PostgreSQL database (`#[sqlx::test]` creates it and drops it afterwards).
 
 mod assets;
+mod cluster;
 mod external;
 mod helpers;
 mod identity;

@@ -10,7 +10,10 @@ use app::{
     },
     error::AppError,
     tasks::{
-        api::{CreateTask, ListTasks, UpdateTask},
+        api::{
+            ClearCompleted, CreateTask, DeleteTask, ListTasks, SetAllCompleted, SetTaskCompletion,
+            UpdateTask,
+        },
         model::{ListQuery, NewTask, Task, TaskPage},
     },
 };
@@ -192,4 +195,112 @@ async fn task_server_functions_keep_a_description_clear_and_title_apart(pool: Pg
     }
     let page: TaskPage = ok(call(&app, "/rpc/tasks/list", &list, token).await).await;
     assert_eq!(page.tasks[0].title, "Buy oat milk");
+}
+
+/// The server functions go through the same gate as REST: after sign-out, each task
+/// call is 401 (even one that would change no row, or has a bad argument) and writes
+/// nothing.
+#[sqlx::test(migrations = false)]
+async fn a_signed_out_token_is_refused_by_every_task_server_function(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let session: AuthSession = ok(call(
+        &app,
+        "/rpc/auth/sign-up",
+        &sign_up_args("gone@example.com"),
+        None,
+    )
+    .await)
+    .await;
+    let token = Some(session.token.as_str());
+    let create = CreateTask {
+        task: NewTask {
+            title: Some("kept".into()),
+            description: None,
+        },
+    };
+    let task: Task = ok(call(&app, "/rpc/tasks/create", &create, token).await).await;
+    ok::<()>(call(&app, "/rpc/auth/sign-out", &SignOut {}, token).await).await;
+
+    let unauthorized = |path: &'static str, response| async move {
+        assert_eq!(
+            refused(response, 401).await,
+            AppError::Unauthorized,
+            "{path}"
+        );
+    };
+    let list = ListTasks {
+        query: ListQuery::default(),
+    };
+    unauthorized("list", call(&app, "/rpc/tasks/list", &list, token).await).await;
+    unauthorized(
+        "create",
+        call(&app, "/rpc/tasks/create", &create, token).await,
+    )
+    .await;
+    let empty = CreateTask {
+        task: NewTask {
+            title: Some(" ".into()),
+            description: None,
+        },
+    };
+    unauthorized(
+        "create empty",
+        call(&app, "/rpc/tasks/create", &empty, token).await,
+    )
+    .await;
+    let rename = UpdateTask {
+        id: task.id.clone(),
+        title: Some("changed".into()),
+        description: None,
+        completed: Some(true),
+    };
+    unauthorized(
+        "update",
+        call(&app, "/rpc/tasks/update", &rename, token).await,
+    )
+    .await;
+    let complete = SetTaskCompletion {
+        id: task.id.clone(),
+        completed: None,
+    };
+    unauthorized(
+        "complete",
+        call(&app, "/rpc/tasks/complete", &complete, token).await,
+    )
+    .await;
+    let delete = DeleteTask {
+        id: "not-a-uuid".into(),
+    };
+    unauthorized(
+        "delete",
+        call(&app, "/rpc/tasks/delete", &delete, token).await,
+    )
+    .await;
+    // Pending to pending and clearing no completed task would change no row.
+    let all = SetAllCompleted { completed: false };
+    unauthorized(
+        "complete-all",
+        call(&app, "/rpc/tasks/complete-all", &all, token).await,
+    )
+    .await;
+    let clear = ClearCompleted {};
+    unauthorized(
+        "clear",
+        call(&app, "/rpc/tasks/clear-completed", &clear, token).await,
+    )
+    .await;
+    unauthorized(
+        "me",
+        call(&app, "/rpc/auth/me", &CurrentUser {}, token).await,
+    )
+    .await;
+
+    let stored: (String, bool, i64) = sqlx::query_as(
+        "SELECT title, completed, (SELECT count(*) FROM tasks) FROM tasks WHERE id = $1::uuid",
+    )
+    .bind(&task.id)
+    .fetch_one(&pool)
+    .await
+    .expect("the task");
+    assert_eq!(stored, ("kept".to_owned(), false, 1));
 }

@@ -739,3 +739,84 @@ async fn deleting_a_user_deletes_their_tasks_only(pool: PgPool) {
     assert_eq!(count_tasks(&pool, &ada.id).await, 0);
     assert_eq!(count_tasks(&pool, &bob.id).await, 1);
 }
+
+/// The gate folds the sign-out check into each route's own statement; an answer found
+/// before that statement (a bad query, body or id, another user's URL) is vouched for
+/// first. So a signed-out token gets 401 on every route, whatever else is wrong with
+/// the request, and changes nothing.
+#[sqlx::test(migrations = false)]
+async fn a_signed_out_token_is_401_on_every_route_before_any_other_answer(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let ada = user(&app).await;
+    let bob = user(&app).await;
+    let task = create(&app, &ada, json!({"title": "kept"})).await;
+    assert_eq!(app.sign_out(&ada.token).await.status(), 204);
+
+    let base = format!("/api/{}/tasks", ada.id);
+    let item = format!("{base}/{}", task["id"].as_str().expect("id"));
+    let missing = format!("{base}/{}", uuid::Uuid::new_v4());
+    let valid = json!({"title": "changed", "completed": true});
+    let routes = [
+        (Method::GET, base.clone(), None),
+        // No row matches: the gate still runs.
+        (Method::GET, format!("{base}?status=completed"), None),
+        (Method::GET, format!("{base}?status=bogus"), None),
+        (Method::GET, format!("{base}?cursor=garbage"), None),
+        (Method::POST, base.clone(), Some(json!({"title": "new"}))),
+        (Method::POST, base.clone(), Some(json!({"title": "  "}))),
+        (
+            Method::POST,
+            base.clone(),
+            Some(json!(["not", "an", "object"])),
+        ),
+        (Method::GET, item.clone(), None),
+        (Method::PUT, item.clone(), Some(valid.clone())),
+        (Method::PUT, item.clone(), Some(json!({"title": ""}))),
+        (Method::PATCH, format!("{item}/complete"), None),
+        (
+            Method::PATCH,
+            format!("{item}/complete"),
+            Some(json!({"completed": "yes"})),
+        ),
+        (Method::DELETE, item.clone(), None),
+        (Method::GET, missing.clone(), None),
+        (Method::PUT, missing.clone(), Some(valid.clone())),
+        (Method::PATCH, format!("{missing}/complete"), None),
+        (Method::DELETE, missing, None),
+        (Method::GET, format!("{base}/not-a-uuid"), None),
+        (Method::DELETE, format!("{base}/not-a-uuid"), None),
+        // Another user's URL would be 403 for a live token.
+        (Method::GET, format!("/api/{}/tasks", bob.id), None),
+        (
+            Method::POST,
+            format!("/api/{}/tasks", bob.id),
+            Some(json!({"title": "x"})),
+        ),
+    ];
+    for (method, path, body) in routes {
+        let response = call(&app, &ada.token, method.clone(), &path, body.as_ref()).await;
+        assert_eq!(response.status(), 401, "{method} {path}");
+        assert_unauthorized(response).await;
+    }
+    // A malformed body too.
+    let response = app
+        .client
+        .post(app.url(&base))
+        .bearer_auth(&ada.token)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("request");
+    assert_unauthorized(response).await;
+
+    // Nothing changed: the one task is as it was, and no other was made.
+    let stored: (String, bool, i64) = sqlx::query_as(
+        "SELECT title, completed, (SELECT count(*) FROM tasks) FROM tasks WHERE user_id = $1",
+    )
+    .bind(&ada.id)
+    .fetch_one(&pool)
+    .await
+    .expect("the task");
+    assert_eq!(stored, ("kept".to_owned(), false, 1));
+}
