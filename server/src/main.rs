@@ -3,8 +3,21 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: server [serve | rotate-signing-key]";
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    server::memory::return_freed_memory();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     // A missing .env file is normal; the environment itself always wins.
     let _ = dotenvy::dotenv();
     telemetry::init();
