@@ -173,6 +173,7 @@ async fn bench(options: Options) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let base = options.url.trim_end_matches('/').to_owned();
 
+    reset_peak_rss(options.server_pid);
     let email = format!("bench-{}@example.com", uuid::Uuid::new_v4());
     let session = json_of(
         client
@@ -206,6 +207,7 @@ async fn bench(options: Options) -> Result<(), String> {
         ids.push(task["id"].as_str().ok_or("no task id")?.to_owned());
     }
     let ids = Arc::new(ids);
+    let setup_rss_kib = peak_rss_kib(options.server_pid);
 
     let mut outcomes = Vec::new();
     {
@@ -272,6 +274,12 @@ async fn bench(options: Options) -> Result<(), String> {
             o.percentile(0.99).as_secs_f64() * 1e3,
             o.errors,
             o.requests
+        );
+    }
+    if let Some(kib) = setup_rss_kib {
+        println!(
+            "| setup: sign-up (one Argon2id hash) and 100 creates, one at a time | | | | | {:.1} MiB |",
+            kib as f64 / 1024.0
         );
     }
     Ok(())

@@ -8,7 +8,7 @@ use super::{
     keys::{JwkSet, KeyError, OwnKeys},
     model::{AuthSession, SignInRequest, SignUpRequest, User},
     password,
-    token::{self, Grant, Rejection},
+    token::{self, Grant, Rejection, SignatureMemo},
     trusted::TrustedIssuer,
     validate,
 };
@@ -25,6 +25,7 @@ pub struct AuthService {
     config: AuthConfig,
     keys: Arc<OwnKeys>,
     trusted: Option<TrustedIssuer>,
+    signatures: SignatureMemo,
 }
 
 impl std::fmt::Debug for AuthService {
@@ -75,6 +76,7 @@ impl AuthService {
             config,
             keys,
             trusted,
+            signatures: SignatureMemo::new(),
         });
         service.spawn_cleaner();
         Ok(service)
@@ -253,7 +255,12 @@ impl AuthService {
             }
         };
         let key = key.ok_or(Rejection::UnknownKey)?;
-        let claims = unverified.verify(&key, audience, Utc::now().timestamp())?;
+        let claims = unverified.verify_remembering(
+            &key,
+            audience,
+            Utc::now().timestamp(),
+            &self.signatures,
+        )?;
         let token_id = match (&claims.jti, own) {
             (Some(jti), _) if !jti.is_empty() => jti.clone(),
             // Our tokens always carry a jti; a signed one without is not ours.

@@ -11,6 +11,8 @@ use crate::error::AppError;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
+use std::{collections::HashSet, sync::Mutex};
 
 /// Tolerance for clocks that disagree a little, on `exp`, `nbf` and `iat`.
 pub const LEEWAY_SECS: i64 = 30;
@@ -151,8 +153,24 @@ fn signature_len(token: &str) -> usize {
 impl Unverified<'_> {
     /// Checks the signature, then the time, audience and subject claims.
     pub fn verify(self, key: &VerifyingKey, audience: &str, now: i64) -> Result<Claims, Rejection> {
-        key.verify_strict(self.signing_input.as_bytes(), &self.signature)
-            .map_err(|_| Rejection::Signature)?;
+        self.verify_remembering(key, audience, now, &SignatureMemo::new())
+    }
+
+    /// As `verify`, but a signature that `memo` has seen verify with this key is not
+    /// checked again; one that verifies now is remembered.
+    pub fn verify_remembering(
+        self,
+        key: &VerifyingKey,
+        audience: &str,
+        now: i64,
+        memo: &SignatureMemo,
+    ) -> Result<Claims, Rejection> {
+        let id = SignatureMemo::id(key, self.signing_input, &self.signature);
+        if !memo.holds(&id) {
+            key.verify_strict(self.signing_input.as_bytes(), &self.signature)
+                .map_err(|_| Rejection::Signature)?;
+            memo.remember(id);
+        }
         let claims = self.claims;
         if now > claims.exp.saturating_add(LEEWAY_SECS) {
             return Err(Rejection::Expired);
@@ -173,6 +191,67 @@ impl Unverified<'_> {
             return Err(Rejection::Subject);
         }
         Ok(claims)
+    }
+}
+
+/// Signatures seen to verify lately. A token comes with every request of its session,
+/// and its Ed25519 check, a sixth of the server's CPU on a list request, gives the same
+/// answer every time for the same token and key. So a success is remembered under
+/// SHA-256 of the key, the signed part and the signature; the claims (times, audience,
+/// subject) are still checked on every request, and the sign-out by the gate.
+pub struct SignatureMemo {
+    seen: Mutex<HashSet<[u8; 32]>>,
+}
+
+impl SignatureMemo {
+    /// About 50 bytes each. When full it starts over: at worst, every check is made.
+    pub const CAPACITY: usize = 8192;
+
+    pub fn new() -> Self {
+        SignatureMemo {
+            seen: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn id(key: &VerifyingKey, signing_input: &str, signature: &Signature) -> [u8; 32] {
+        let mut digest = Sha256::new();
+        digest.update(key.as_bytes());
+        digest.update(signing_input.as_bytes());
+        digest.update(signature.to_bytes());
+        digest.finalize().into()
+    }
+
+    fn seen(&self) -> std::sync::MutexGuard<'_, HashSet<[u8; 32]>> {
+        // A panic while holding the lock cannot leave the set half-changed.
+        self.seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn holds(&self, id: &[u8; 32]) -> bool {
+        self.seen().contains(id)
+    }
+
+    fn remember(&self, id: [u8; 32]) {
+        let mut seen = self.seen();
+        if seen.len() >= Self::CAPACITY {
+            seen.clear();
+        }
+        seen.insert(id);
+    }
+
+    pub fn len(&self) -> usize {
+        self.seen().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for SignatureMemo {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -419,5 +498,53 @@ mod tests {
         }
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);
         assert_eq!(check(&key, &long).err(), Some(Rejection::Malformed));
+    }
+
+    #[test]
+    fn a_remembered_signature_stands_only_for_its_own_token_and_key() {
+        let (key, other) = (
+            KeyPair::generate().expect("key"),
+            KeyPair::generate().expect("key"),
+        );
+        let memo = SignatureMemo::new();
+        let token = sign_raw(&key, json!({"alg": "EdDSA", "kid": "k"}), claims(json!({})));
+        let verify = |token: &str, key: &KeyPair, now: i64| {
+            parse(token)?.verify_remembering(&key.verifying_key(), "todo", now, &memo)
+        };
+        assert!(verify(&token, &key, NOW).is_ok());
+        assert_eq!(memo.len(), 1);
+        assert!(verify(&token, &key, NOW).is_ok());
+        assert_eq!(memo.len(), 1);
+        // Another key does not inherit the success.
+        assert_eq!(
+            verify(&token, &other, NOW).err(),
+            Some(Rejection::Signature)
+        );
+        // Nor do other claims under the remembered signature.
+        let (head, signature) = token.rsplit_once('.').expect("three parts");
+        let (header, _) = head.split_once('.').expect("three parts");
+        let forged = format!(
+            "{header}.{}.{signature}",
+            b64(&claims(json!({"sub": "admin"})))
+        );
+        assert_eq!(verify(&forged, &key, NOW).err(), Some(Rejection::Signature));
+        // The claims are still checked every time: later, the same token has expired.
+        assert_eq!(
+            verify(&token, &key, NOW + 3600 + LEEWAY_SECS + 1).err(),
+            Some(Rejection::Expired)
+        );
+        assert_eq!(memo.len(), 1);
+    }
+
+    #[test]
+    fn the_signature_memo_never_holds_more_than_its_capacity() {
+        let memo = SignatureMemo::new();
+        for n in 0..=SignatureMemo::CAPACITY as u32 {
+            let mut id = [0u8; 32];
+            id[..4].copy_from_slice(&n.to_le_bytes());
+            memo.remember(id);
+        }
+        assert!(memo.len() <= SignatureMemo::CAPACITY);
+        assert!(!memo.is_empty());
     }
 }
