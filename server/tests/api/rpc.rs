@@ -62,6 +62,11 @@ fn sign_up_args(email: &str) -> SignUp {
     }
 }
 
+/// A new account's session, made through the sign-up server function.
+async fn signed_up(app: &TestApp, email: &str) -> AuthSession {
+    ok(call(app, "/rpc/auth/sign-up", &sign_up_args(email), None).await).await
+}
+
 #[sqlx::test(migrations = false)]
 async fn sign_up_and_me_through_server_functions(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -141,14 +146,7 @@ async fn server_functions_answer_with_the_statuses_of_the_rest_api(pool: PgPool)
 #[sqlx::test(migrations = false)]
 async fn task_server_functions_keep_a_description_clear_and_title_apart(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let session: AuthSession = ok(call(
-        &app,
-        "/rpc/auth/sign-up",
-        &sign_up_args("tasks@example.com"),
-        None,
-    )
-    .await)
-    .await;
+    let session = signed_up(&app, "tasks@example.com").await;
     let token = Some(session.token.as_str());
     let create = CreateTask {
         task: NewTask {
@@ -203,14 +201,7 @@ async fn task_server_functions_keep_a_description_clear_and_title_apart(pool: Pg
 #[sqlx::test(migrations = false)]
 async fn a_signed_out_token_is_refused_by_every_task_server_function(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let session: AuthSession = ok(call(
-        &app,
-        "/rpc/auth/sign-up",
-        &sign_up_args("gone@example.com"),
-        None,
-    )
-    .await)
-    .await;
+    let session = signed_up(&app, "gone@example.com").await;
     let token = Some(session.token.as_str());
     let create = CreateTask {
         task: NewTask {
