@@ -208,6 +208,9 @@ async fn bench(options: Options) -> Result<(), String> {
     }
     let ids = Arc::new(ids);
     let setup_rss_kib = peak_rss_kib(options.server_pid);
+    // A pause, so that the first phase's peak is its own and not what the setup (the
+    // sign-up's 19 MiB hash) leaves resident for a moment.
+    tokio::time::sleep(Duration::from_secs(3)).await;
 
     let mut outcomes = Vec::new();
     {
