@@ -83,28 +83,28 @@ pub async fn admit(pool: &PgPool, user: &AuthUser) -> Result<(), AppError> {
     if access.revoked {
         return Err(Rejection::Revoked.into());
     }
-    match access.issuer.as_deref() {
-        Some(owner) if owner != user.issuer() => Err(Rejection::IssuerMismatch.into()),
+    let first_sight = access.issuer.is_none();
+    let writes = match access.issuer.as_deref() {
+        Some(owner) if owner != user.issuer() => return Err(Rejection::IssuerMismatch.into()),
         Some(_) => {
-            let fills = (access.email_missing && user.carries_email())
-                || (access.name_missing && user.carries_name());
-            if fills {
-                db::upsert_token_user(pool, user.id(), user.issuer(), user.email(), user.name())
-                    .await?;
-            }
-            Ok(())
+            (access.email_missing && user.carries_email())
+                || (access.name_missing && user.carries_name())
         }
-        None => {
-            let made =
-                db::upsert_token_user(pool, user.id(), user.issuer(), user.email(), user.name())
-                    .await?;
-            if made.is_none() {
-                return Err(Rejection::IssuerMismatch.into());
-            }
-            tracing::info!(user_id = %user.id(), issuer = %user.issuer(), "user row made from a token");
-            Ok(())
-        }
+        None => true,
+    };
+    if !writes {
+        return Ok(());
     }
+    // `None` when another issuer's first request made the row in between.
+    let row =
+        db::upsert_token_user(pool, user.id(), user.issuer(), user.email(), user.name()).await?;
+    if row.is_none() {
+        return Err(Rejection::IssuerMismatch.into());
+    }
+    if first_sight {
+        tracing::info!(user_id = %user.id(), issuer = %user.issuer(), "user row made from a token");
+    }
+    Ok(())
 }
 
 /// `sqlx::query_as!` for a statement that opens with `WHERE (SELECT token_gate($1, $2,

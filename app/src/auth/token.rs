@@ -153,7 +153,8 @@ fn signature_len(token: &str) -> usize {
 impl Unverified<'_> {
     /// Checks the signature, then the time, audience and subject claims.
     pub fn verify(self, key: &VerifyingKey, audience: &str, now: i64) -> Result<Claims, Rejection> {
-        self.verify_remembering(key, audience, now, &SignatureMemo::new())
+        self.check_signature(key)?;
+        self.into_claims(audience, now)
     }
 
     /// As `verify`, but a signature that `memo` has seen verify with this key is not
@@ -167,10 +168,19 @@ impl Unverified<'_> {
     ) -> Result<Claims, Rejection> {
         let id = SignatureMemo::id(key, self.signing_input, &self.signature);
         if !memo.holds(&id) {
-            key.verify_strict(self.signing_input.as_bytes(), &self.signature)
-                .map_err(|_| Rejection::Signature)?;
+            self.check_signature(key)?;
             memo.remember(id);
         }
+        self.into_claims(audience, now)
+    }
+
+    fn check_signature(&self, key: &VerifyingKey) -> Result<(), Rejection> {
+        key.verify_strict(self.signing_input.as_bytes(), &self.signature)
+            .map_err(|_| Rejection::Signature)
+    }
+
+    /// The time, audience and subject claims, once the signature holds.
+    fn into_claims(self, audience: &str, now: i64) -> Result<Claims, Rejection> {
         let claims = self.claims;
         if now > claims.exp.saturating_add(LEEWAY_SECS) {
             return Err(Rejection::Expired);
