@@ -3,6 +3,8 @@
 # database, runs the load generator (bench/) and the auth micro-benchmarks, prints
 # markdown tables, then stops the server and drops the database.
 #   scripts/bench.sh [--seconds N] [--concurrency N]
+# BENCH_SERVER_BIN=path runs that server binary instead of the one it builds: to compare
+# two builds in one session (copy each release/server aside after building it).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -29,7 +31,7 @@ trap cleanup EXIT
 DATABASE_URL=$db_url sqlx database create
 DATABASE_URL=$db_url DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-16}" RUST_LOG=warn \
   LEPTOS_OUTPUT_NAME=todo LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" "$target_dir/release/server" >"$log" 2>&1 &
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" "${BENCH_SERVER_BIN:-$target_dir/release/server}" >"$log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break

@@ -6,6 +6,10 @@
 //! With `--server-pid` (Linux, the server's own user or root), each endpoint's row also
 //! has the server's peak resident memory during that endpoint's load: the peak is reset
 //! (`/proc/N/clear_refs`) before it and read (`VmHWM`) after it.
+//!
+//! Each row also has the CPU time per request (Linux) of the server (with
+//! `--server-pid`), of every `postgres` process on the machine, and of this load
+//! generator: what the 2 cores went to, steadier from run to run than requests/s.
 //! (`scripts/bench.sh` starts a release server on a fresh database and runs this.)
 
 use serde_json::{json, Value};
@@ -64,6 +68,56 @@ struct Outcome {
     latencies: Vec<Duration>,
     /// The server's peak resident memory during this load, in KiB.
     peak_rss_kib: Option<u64>,
+    cpu: CpuUse,
+}
+
+/// CPU seconds (user and system) of the server, of PostgreSQL and of this process.
+#[derive(Clone, Copy, Debug, Default)]
+struct CpuUse {
+    server: Option<f64>,
+    postgres: f64,
+    generator: f64,
+}
+
+/// Clock ticks per second of `/proc/N/stat`: USER_HZ, 100 on every Linux build we run.
+const TICKS_PER_SECOND: f64 = 100.0;
+
+/// User plus system CPU seconds of a process, from `/proc/<pid>/stat`, with its name.
+fn cpu_seconds(pid: &str) -> Option<(String, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The name is in parentheses and may hold spaces; the numbers follow the last one.
+    let (head, rest) = stat.rsplit_once(')')?;
+    let name = head.split_once('(')?.1.to_owned();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let user: f64 = fields.get(11)?.parse().ok()?;
+    let system: f64 = fields.get(12)?.parse().ok()?;
+    Some((name, (user + system) / TICKS_PER_SECOND))
+}
+
+fn cpu_use(server_pid: Option<u32>) -> CpuUse {
+    let postgres = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| cpu_seconds(entry.file_name().to_str()?))
+        .filter(|(name, _)| name == "postgres")
+        .map(|(_, seconds)| seconds)
+        .sum();
+    CpuUse {
+        server: server_pid.and_then(|pid| cpu_seconds(&pid.to_string()).map(|(_, s)| s)),
+        postgres,
+        generator: cpu_seconds("self").map_or(0.0, |(_, s)| s),
+    }
+}
+
+impl CpuUse {
+    fn since(self, before: CpuUse) -> CpuUse {
+        CpuUse {
+            server: self.server.zip(before.server).map(|(a, b)| a - b),
+            postgres: self.postgres - before.postgres,
+            generator: self.generator - before.generator,
+        }
+    }
 }
 
 /// Starts a new peak of the server's resident memory.
@@ -103,6 +157,7 @@ async fn run(
     make: MakeRequest,
 ) -> Outcome {
     reset_peak_rss(options.server_pid);
+    let cpu_before = cpu_use(options.server_pid);
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let started = Instant::now();
     // Spawned all at once (collected), so that they really run side by side.
@@ -145,9 +200,11 @@ async fn run(
     }
     let elapsed = started.elapsed();
     let peak_rss_kib = peak_rss_kib(options.server_pid);
+    let cpu = cpu_use(options.server_pid).since(cpu_before);
     latencies.sort();
     Outcome {
         peak_rss_kib,
+        cpu,
         name,
         requests: latencies.len(),
         errors,
@@ -261,16 +318,25 @@ async fn bench(options: Options) -> Result<(), String> {
     }
 
     println!(
-        "| endpoint (c={}, {} s each) | requests/s | p50 | p99 | errors | server peak RSS |",
+        "| endpoint (c={}, {} s each) | requests/s | p50 | p99 | errors | server peak RSS \
+         | CPU per request: server / PostgreSQL / load generator |",
         options.concurrency, options.seconds
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for o in &outcomes {
         let rss = o.peak_rss_kib.map_or("?".to_owned(), |kib| {
             format!("{:.1} MiB", kib as f64 / 1024.0)
         });
+        let per_request =
+            |seconds: f64| format!("{:.0} µs", seconds * 1e6 / o.requests.max(1) as f64);
+        let cpu = format!(
+            "{} / {} / {}",
+            o.cpu.server.map_or("?".to_owned(), per_request),
+            per_request(o.cpu.postgres),
+            per_request(o.cpu.generator)
+        );
         println!(
-            "| {} | {:.0} | {:.2} ms | {:.2} ms | {} of {} | {rss} |",
+            "| {} | {:.0} | {:.2} ms | {:.2} ms | {} of {} | {rss} | {cpu} |",
             o.name,
             o.requests as f64 / o.elapsed.as_secs_f64(),
             o.percentile(0.50).as_secs_f64() * 1e3,
@@ -281,7 +347,7 @@ async fn bench(options: Options) -> Result<(), String> {
     }
     if let Some(kib) = setup_rss_kib {
         println!(
-            "| setup: sign-up (one Argon2id hash) and 100 creates, one at a time | | | | | {:.1} MiB |",
+            "| setup: sign-up (one Argon2id hash) and 100 creates, one at a time | | | | | {:.1} MiB | |",
             kib as f64 / 1024.0
         );
     }

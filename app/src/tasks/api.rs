@@ -11,8 +11,14 @@ use crate::auth::with_user;
 
 #[server(prefix = "/rpc", endpoint = "tasks/list", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
-    with_user(|state, user| async move { super::service::list(&state.pool, &user, &query).await })
-        .await
+    with_user(|state, user| async move {
+        let page = super::service::list(&state.pool, &user, &query).await?;
+        Ok(TaskPage {
+            tasks: page.tasks.into_iter().map(|row| row.into_task()).collect(),
+            next_cursor: page.next_cursor,
+        })
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "tasks/create", input = Postcard, output = Postcard, client = crate::session::AuthClient)]

@@ -22,10 +22,16 @@ fn task_id(id: &str) -> Result<Uuid, AppError> {
 }
 
 fn found(row: Option<TaskRow>) -> Result<Task, AppError> {
-    row.map(|row| row.to_task()).ok_or(AppError::NotFound)
+    row.map(TaskRow::into_task).ok_or(AppError::NotFound)
 }
 
-pub async fn list(pool: &PgPool, user: &AuthUser, query: &ListQuery) -> Result<TaskPage, AppError> {
+/// One page, as rows: the REST route writes them out as they are, the server function
+/// turns them into tasks.
+pub async fn list(
+    pool: &PgPool,
+    user: &AuthUser,
+    query: &ListQuery,
+) -> Result<TaskPage<TaskRow>, AppError> {
     let after = query
         .cursor
         .as_deref()
@@ -58,7 +64,7 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &ListQuery) -> Result<T
         _ => None,
     };
     Ok(TaskPage {
-        tasks: rows.iter().map(TaskRow::to_task).collect(),
+        tasks: rows,
         next_cursor,
     })
 }
@@ -71,7 +77,7 @@ pub async fn create(pool: &PgPool, user: &AuthUser, input: NewTask) -> Result<Ta
         db::insert(pool, user, id, &task.title, task.description.as_deref())
     })
     .await?;
-    Ok(row.to_task())
+    Ok(row.into_task())
 }
 
 pub async fn get(pool: &PgPool, user: &AuthUser, id: &str) -> Result<Task, AppError> {
@@ -127,7 +133,7 @@ pub async fn set_all_completed(
     completed: bool,
 ) -> Result<Vec<Task>, AppError> {
     let rows = gate::run(pool, user, || db::set_all_completed(pool, user, completed)).await?;
-    Ok(rows.iter().map(TaskRow::to_task).collect())
+    Ok(rows.into_iter().map(TaskRow::into_task).collect())
 }
 
 /// Deletes every completed task; returns how many went.
@@ -161,7 +167,7 @@ pub async fn restore(pool: &PgPool, user: &AuthUser, task: Task) -> Result<Task,
         )
     })
     .await?;
-    row.map(|row| row.to_task()).ok_or(AppError::Conflict {
+    row.map(TaskRow::into_task).ok_or(AppError::Conflict {
         detail: "This task exists already.".into(),
     })
 }
