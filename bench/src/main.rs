@@ -329,10 +329,13 @@ async fn bench(options: Options) -> Result<(), String> {
         });
         let per_request =
             |seconds: f64| format!("{:.0} µs", seconds * 1e6 / o.requests.max(1) as f64);
+        // A postgres process that exits during the load takes its CPU time with it, so
+        // the sum can shrink: then it is not known.
+        let postgres = Some(o.cpu.postgres).filter(|s| *s >= 0.0);
         let cpu = format!(
             "{} / {} / {}",
             o.cpu.server.map_or("?".to_owned(), per_request),
-            per_request(o.cpu.postgres),
+            postgres.map_or("?".to_owned(), per_request),
             per_request(o.cpu.generator)
         );
         println!(
