@@ -33,9 +33,9 @@ pub fn return_freed_memory() {
 }
 
 #[cfg(test)]
-fn option(option: std::ffi::c_int) -> i64 {
+fn option(option: std::ffi::c_int) -> std::ffi::c_long {
     // SAFETY: reads an option value; no other effect.
-    i64::from(unsafe { mi_option_get(option) })
+    unsafe { mi_option_get(option) }
 }
 
 #[cfg(test)]
