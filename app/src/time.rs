@@ -20,12 +20,10 @@ impl Rfc3339 {
     pub fn with_str<R>(self, f: impl FnOnce(&str) -> R) -> R {
         let t = self.0.naive_utc();
         let micros = t.nanosecond() / 1_000;
-        let Ok(year) = u32::try_from(t.year()) else {
-            return f(&self.0.to_rfc3339_opts(SecondsFormat::Micros, true));
+        let year = match u32::try_from(t.year()) {
+            Ok(year) if year <= 9999 && micros < 1_000_000 => year,
+            _ => return f(&self.0.to_rfc3339_opts(SecondsFormat::Micros, true)),
         };
-        if year > 9999 || micros >= 1_000_000 {
-            return f(&self.0.to_rfc3339_opts(SecondsFormat::Micros, true));
-        }
         // YYYY-MM-DDTHH:MM:SS.ffffffZ
         let mut out = *b"0000-00-00T00:00:00.000000Z";
         let mut put = |at: usize, width: usize, mut value: u32| {

@@ -8,19 +8,18 @@
 //! committing arena memory only as it is used, keep it at about 25 MiB. The second is
 //! compiled in (`.cargo/config.toml`): mimalloc makes its first arena before `main`.
 
+#[cfg(test)]
+use libmimalloc_sys::mi_option_get;
+use libmimalloc_sys::{mi_option_set, mi_option_t};
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_t` values of the bundled mimalloc v3 (`include/mimalloc.h`).
+// Options by number: the bindings name only mimalloc v2's; these are v3's, the bundled
+// one (`include/mimalloc.h`).
 #[cfg(test)]
-const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
-unsafe extern "C" {
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-    #[cfg(test)]
-    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
-}
+const MI_OPTION_ARENA_EAGER_COMMIT: mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: mi_option_t = 15;
 
 /// Call first in `main`. Environment variables (`MIMALLOC_PURGE_DELAY`, …) are read
 /// before it and are overridden here.
@@ -33,7 +32,7 @@ pub fn return_freed_memory() {
 }
 
 #[cfg(test)]
-fn option(option: std::ffi::c_int) -> std::ffi::c_long {
+fn option(option: mi_option_t) -> std::ffi::c_long {
     // SAFETY: reads an option value; no other effect.
     unsafe { mi_option_get(option) }
 }
