@@ -10,15 +10,14 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 setup_tools
 setup_database
-export SQLX_OFFLINE=true
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+target_dir=$(cargo_target_dir)
 
 step "building the release server and the load generator"
 leptos_release build >/dev/null
 # Seen as leptos_release sees it, so the release dependencies both share are not rebuilt.
 RUSTC_BOOTSTRAP=1 cargo build --release -p bench --quiet
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 db_url=$(database_url_for "todo_bench_$(date +%s)_$$")
 log=$(mktemp)
 server_pid=

@@ -7,14 +7,14 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+target_dir=$(cargo_target_dir)
 server=$(realpath "${1:-$target_dir/release/server}")
 shift || true
 [ -x "$server" ] || die "no server binary at $server: build it first"
 setup_browser
 setup_database
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 e2e_db="todo_e2e_$(date +%s)_$$"
 e2e_url=$(database_url_for "$e2e_db")
 results="$ROOT/end2end/.server"  # not test-results/: Playwright empties that at start

@@ -1,10 +1,14 @@
 # Shared by scripts/run.sh and scripts/test.sh: installs what is missing (idempotently,
-# quickly when present) and finds or starts PostgreSQL. Sourced, not run.
+# quickly when present) and finds or starts PostgreSQL. Sourced, not run. What they
+# assume of the machine is what README says: Debian with rustup, Node.js and PostgreSQL;
+# everything else is installed here.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION=0.3.10
 SQLX_CLI_VERSION=0.8.6
-# A project-local cluster, only used where no PostgreSQL answers on 127.0.0.1:5432.
+CARGO_NEXTEST_VERSION=0.9.151
+# A project-local cluster, only used where no PostgreSQL on 127.0.0.1:5432 lets postgres in
+# without a password.
 LOCAL_PG_DIR="$ROOT/.pgdata"
 LOCAL_PG_PORT=54329
 
@@ -13,6 +17,11 @@ note() { printf '    %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 export PATH="$HOME/.cargo/bin:$PATH"
+# Every build the scripts make checks its queries against the committed .sqlx/ data, never
+# against a live database: the app's own database is migrated only when the server starts,
+# so on a fresh machine it is still empty at build time. test.sh checks that .sqlx/ matches
+# the queries and the migrations (on a scratch database), so offline loses no check.
+export SQLX_OFFLINE=true
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -32,9 +41,30 @@ npm_ci() {
   echo "$sum" >"$stamp"
 }
 
+# Installs a Debian package when a command it provides is missing.
+debian_package() { # command package
+  command -v "$1" >/dev/null && return 0
+  step "installing Debian's $2 (for $1)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"
+}
+
 setup_tools() {
   command -v cargo >/dev/null || die "cargo is not installed (https://rustup.rs)"
-  command -v npm >/dev/null || die "npm is not installed (Node.js 20 or newer)"
+  command -v node >/dev/null && command -v npm >/dev/null ||
+    die "Node.js and npm are not installed (Node.js 20 or newer)"
+  # rustup installs no linker, and mimalloc and ring build C.
+  debian_package cc build-essential
+  debian_package curl curl
+
+  # A rustup "minimal" profile has neither.
+  local component
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      step "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
 
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     step "adding the wasm32-unknown-unknown target"
@@ -69,6 +99,15 @@ setup_tools() {
 
   # wasm-opt comes from npm's binaryen: Debian's silently breaks hydration.
   npm_ci "$ROOT"
+}
+
+# What only the tests need: the test runner, Playwright and a browser.
+setup_test_tools() {
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    step "installing cargo-nextest $CARGO_NEXTEST_VERSION (about 5 minutes, once)"
+    cargo install cargo-nextest --version "$CARGO_NEXTEST_VERSION" --locked
+  fi
+  setup_browser
 }
 
 setup_browser() {
@@ -110,11 +149,11 @@ start_local_cluster() {
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -n "$bin" ] && [ -x "$bin/initdb" ] ||
-    die "no PostgreSQL answers on 127.0.0.1:5432 and no PostgreSQL server is installed: set DATABASE_URL, or install postgresql"
+    die "no PostgreSQL on 127.0.0.1:5432 takes postgres without a password, and no PostgreSQL server is installed: set DATABASE_URL, or install postgresql"
   local run=()
   if [ "$(id -u)" -eq 0 ]; then run=(runuser -u postgres --); fi
   if [ ! -f "$LOCAL_PG_DIR/PG_VERSION" ]; then
-    step "no PostgreSQL answers on 127.0.0.1:5432: creating a project-local cluster in .pgdata"
+    step "creating a project-local PostgreSQL cluster in .pgdata (trust authentication, 127.0.0.1 only)"
     mkdir -p "$LOCAL_PG_DIR"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$LOCAL_PG_DIR"
     "${run[@]}" "$bin/initdb" -D "$LOCAL_PG_DIR" -U postgres --auth=trust >/dev/null
@@ -133,15 +172,30 @@ setup_database() {
     DATABASE_URL=$(sed -n 's/^DATABASE_URL=//p' "$ROOT/.env" | tail -n 1 | tr -d '"'"'")
   fi
   if [ -z "${DATABASE_URL:-}" ]; then
-    if pg_answers 127.0.0.1 5432; then
-      DATABASE_URL=postgres://postgres@127.0.0.1:5432/todo
+    local shared=postgres://postgres@127.0.0.1:5432/todo
+    # Debian's own cluster asks for a password over TCP unless it was set to trust: then
+    # the tests could not make their databases there, so use a cluster of our own.
+    if pg_answers 127.0.0.1 5432 && DATABASE_URL=$shared sqlx database create 2>/dev/null; then
+      DATABASE_URL=$shared
     else
+      pg_answers 127.0.0.1 5432 &&
+        note "PostgreSQL on 127.0.0.1:5432 refuses postgres without a password"
       start_local_cluster
       DATABASE_URL=postgres://postgres@127.0.0.1:$LOCAL_PG_PORT/todo
     fi
   fi
   export DATABASE_URL
   sqlx database create || die "cannot reach or create the database at DATABASE_URL"
+}
+
+# Node.js is the one scripting runtime README asks for (no Python on a plain machine).
+free_port() {
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+cargo_target_dir() {
+  cargo metadata --format-version 1 --no-deps |
+    node -e 'let d = ""; process.stdin.on("data", c => d += c).on("end", () => console.log(JSON.parse(d).target_directory));'
 }
 
 # The URL with another database name (tests make their own databases beside it).

@@ -9,13 +9,10 @@ cd "$ROOT"
 started=$SECONDS
 
 setup_tools
-setup_browser
+setup_test_tools
 setup_database
 
-# Queries are checked at compile time against the committed .sqlx data, so the build
-# needs no database, and a query without data fails.
-export SQLX_OFFLINE=true
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+target_dir=$(cargo_target_dir)
 
 step "rustfmt"
 cargo fmt --all -- --check
@@ -44,6 +41,11 @@ note "hydrate bundle: $(stat -c %s "$wasm") bytes raw, $gz bytes gzip -9"
 budget=${BUNDLE_GZIP_BUDGET:-200000}
 [ "$gz" -le "$budget" ] ||
   die "the hydrate bundle is $gz bytes gzip, past its budget of $budget (README, Sizes)"
+
+step "the README's run command serves the app on a database that did not exist"
+run_check_started=$SECONDS
+scripts/run-check.sh
+note "checked in $((SECONDS - run_check_started)) s"
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 scripts/e2e.sh "$target_dir/release/server"
