@@ -29,6 +29,7 @@ cleanup() {
 trap cleanup EXIT
 DATABASE_URL=$db_url sqlx database create
 DATABASE_URL=$db_url DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-16}" RUST_LOG=warn \
+  TASKS_MAX_PER_USER="${TASKS_MAX_PER_USER:-2147483647}" \
   LEPTOS_OUTPUT_NAME=todo LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
   LEPTOS_SITE_ADDR="127.0.0.1:$port" "${BENCH_SERVER_BIN:-$target_dir/release/server}" >"$log" 2>&1 &
 server_pid=$!

@@ -40,6 +40,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("{detail}")]
     Conflict { detail: String },
+    /// The request is well formed, but the user keeps as much as they may (422).
+    #[error("{detail}")]
+    LimitReached { detail: String },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("{detail}")]
@@ -68,7 +71,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::ContentTooLarge => 413,
             AppError::UnsupportedMediaType { .. } => 415,
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::LimitReached { .. } => 422,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
             AppError::Unavailable => 503,
@@ -126,6 +129,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict { .. } => "conflict",
+            AppError::LimitReached { .. } => "limit_reached",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::ContentTooLarge => "content_too_large",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
@@ -145,6 +149,7 @@ impl Serialize for AppError {
         match self {
             AppError::BadRequest { detail }
             | AppError::Conflict { detail }
+            | AppError::LimitReached { detail }
             | AppError::UnsupportedMediaType { detail } => wire.detail = Some(detail.clone()),
             AppError::Validation { errors } => wire.errors = Some(errors.clone()),
             AppError::TooManyRequests { retry_after_secs } => {
@@ -177,6 +182,9 @@ impl<'de> Deserialize<'de> for AppError {
             "not_found" => AppError::NotFound,
             "method_not_allowed" => AppError::MethodNotAllowed,
             "conflict" => AppError::Conflict {
+                detail: need(wire.detail, "detail")?,
+            },
+            "limit_reached" => AppError::LimitReached {
                 detail: need(wire.detail, "detail")?,
             },
             "too_many_requests" => AppError::TooManyRequests {
@@ -321,6 +329,9 @@ mod tests {
             AppError::MethodNotAllowed,
             AppError::Conflict {
                 detail: "taken".into(),
+            },
+            AppError::LimitReached {
+                detail: "full".into(),
             },
             AppError::UnsupportedMediaType {
                 detail: "json only".into(),

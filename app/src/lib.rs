@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod drafts;
 pub mod error;
 pub mod session;
 #[cfg(feature = "ssr")]

@@ -17,6 +17,8 @@ use std::future::Future;
 
 pub const TOKEN_KEY: &str = "todo.token";
 pub const USER_KEY: &str = "todo.user";
+/// The signed-in user's id: whose drafts (`crate::drafts`) this tab may show.
+pub const USER_ID_KEY: &str = "todo.user.id";
 /// Tells the server's renderer that a token is probably in local storage.
 pub const HINT_COOKIE: &str = "todo_signed_in";
 /// Where a refused token sends the person, with the reason.
@@ -50,6 +52,18 @@ pub fn token() -> Option<String> {
     }
 }
 
+/// The signed-in user's id, if any (never during server rendering).
+pub fn user_id() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        read(USER_ID_KEY)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 /// How the signed-in person is shown in the header: their name, else their email.
 pub fn display_name() -> Option<String> {
     #[cfg(feature = "hydrate")]
@@ -76,6 +90,7 @@ pub fn store(session: &AuthSession) {
         let storage = storage();
         let _ = storage.set_item(TOKEN_KEY, &session.token);
         let _ = storage.set_item(USER_KEY, shown);
+        let _ = storage.set_item(USER_ID_KEY, &user.id);
         set_hint_cookie(&format!(
             "{HINT_COOKIE}=1; Path=/; Max-Age={}; SameSite=Lax",
             session.expires_in
@@ -92,6 +107,7 @@ pub fn clear() {
         let storage = storage();
         let _ = storage.remove_item(TOKEN_KEY);
         let _ = storage.remove_item(USER_KEY);
+        let _ = storage.remove_item(USER_ID_KEY);
         set_hint_cookie(&format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"));
     }
 }
@@ -151,7 +167,8 @@ fn encode_query_value(value: &str) -> String {
 }
 
 /// The server-function client of every call that needs the user: it attaches the
-/// stored token, and a 401 (expired, signed out elsewhere) ends the session here.
+/// stored token, and any 401 ends the session here: expired, signed out elsewhere,
+/// corrupted, or gone from local storage (another tab, an extension, storage cleared).
 pub struct AuthClient;
 
 impl<E, IS, OS> Client<E, IS, OS> for AuthClient
@@ -164,18 +181,14 @@ where
     type Response = BrowserResponse;
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-        let had_token = match token() {
-            Some(token) => {
-                req.headers()
-                    .set("authorization", &format!("Bearer {token}"));
-                true
-            }
-            None => false,
-        };
+        if let Some(token) = token() {
+            req.headers()
+                .set("authorization", &format!("Bearer {token}"));
+        }
         let sent = <BrowserClient as Client<E, IS, OS>>::send(req);
         async move {
             let response = sent.await?;
-            if ClientRes::<E>::status(&response) == 401 && had_token {
+            if ClientRes::<E>::status(&response) == 401 {
                 #[cfg(feature = "hydrate")]
                 end_session();
             }

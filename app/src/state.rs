@@ -4,7 +4,7 @@
 //! axum integration provides it to them as context, and the REST handlers in `server`
 //! take it as axum state.
 
-use crate::{auth::service::AuthService, error::AppError};
+use crate::{auth::service::AuthService, error::AppError, tasks::service::TaskService};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::PgPool;
@@ -15,6 +15,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub auth: Arc<AuthService>,
+    pub tasks: TaskService,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -40,6 +40,9 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
 pub fn describe(error: &AppError) -> String {
     match error {
         AppError::InvalidCredentials => "The email or password is incorrect.".into(),
+        AppError::TooManyRequests { retry_after_secs } if *retry_after_secs < 60 => {
+            "The server is busy. Try again in a few seconds.".into()
+        }
         AppError::TooManyRequests { retry_after_secs } => {
             let minutes = retry_after_secs.div_ceil(60);
             format!(
@@ -55,7 +58,7 @@ pub fn describe(error: &AppError) -> String {
         }
         AppError::Unauthorized => "Your session has ended, please sign in again.".into(),
         AppError::NotFound => "That task no longer exists.".into(),
-        AppError::Conflict { detail } => detail.clone(),
+        AppError::Conflict { detail } | AppError::LimitReached { detail } => detail.clone(),
         AppError::Validation { errors } => errors
             .first()
             .map(|e| e.message.clone())

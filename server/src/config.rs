@@ -3,8 +3,10 @@
 use crate::http::limits::Limits;
 use app::auth::{
     config::{AuthConfig, ThrottleConfig},
+    keys::KeySource,
     trusted::TrustedIssuerConfig,
 };
+use app::tasks::service::TaskLimits;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 use std::{path::PathBuf, time::Duration};
@@ -26,6 +28,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub limits: Limits,
+    pub tasks: TaskLimits,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +60,7 @@ impl Config {
             },
             auth: auth_from_env()?,
             limits: limits_from_env()?,
+            tasks: tasks_from_env()?,
         })
     }
 }
@@ -86,6 +90,17 @@ fn limits_from_env() -> Result<Limits, ConfigError> {
     })
 }
 
+fn tasks_from_env() -> Result<TaskLimits, ConfigError> {
+    let max_per_user = parsed("TASKS_MAX_PER_USER", TaskLimits::default().max_per_user)?;
+    if !(1..=i32::MAX as u32).contains(&max_per_user) {
+        return Err(ConfigError::Invalid {
+            name: "TASKS_MAX_PER_USER",
+            reason: format!("must be between 1 and {}", i32::MAX),
+        });
+    }
+    Ok(TaskLimits { max_per_user })
+}
+
 /// Defaults fit one local instance; production sets `AUTH_ISSUER` and `AUTH_AUDIENCE`.
 const DEFAULT_ISSUER: &str = "todo-app";
 const DEFAULT_AUDIENCE: &str = "todo-app";
@@ -104,16 +119,34 @@ fn auth_from_env() -> Result<AuthConfig, ConfigError> {
         optional("AUTH_AUDIENCE").unwrap_or_else(|| DEFAULT_AUDIENCE.into()),
     );
     config.token_ttl = Duration::from_secs(ttl);
-    config.signing_key_file = optional("AUTH_SIGNING_KEY_FILE").map(PathBuf::from);
+    config.keys = key_source_from_env()?;
     config.trusted = trusted_from_env()?;
     config.throttle = ThrottleConfig {
         window: Duration::from_secs(parsed(
             "AUTH_SIGN_IN_WINDOW_SECS",
             defaults.window.as_secs(),
         )?),
-        max_per_email: parsed("AUTH_SIGN_IN_MAX_PER_EMAIL", defaults.max_per_email)?,
         max_per_client: parsed("AUTH_SIGN_IN_MAX_PER_CLIENT", defaults.max_per_client)?,
+        max_per_client_email: parsed(
+            "AUTH_SIGN_IN_MAX_PER_CLIENT_EMAIL",
+            defaults.max_per_client_email,
+        )?,
+        slow_after: parsed("AUTH_SIGN_IN_SLOW_AFTER", defaults.slow_after)?,
+        max_delay: Duration::from_millis(parsed(
+            "AUTH_SIGN_IN_MAX_DELAY_MS",
+            defaults.max_delay.as_millis() as u64,
+        )?),
+        max_sign_ups_per_client: parsed(
+            "AUTH_SIGN_UP_MAX_PER_CLIENT",
+            defaults.max_sign_ups_per_client,
+        )?,
     };
+    if config.throttle.max_delay >= Duration::from_secs(60) {
+        return Err(ConfigError::Invalid {
+            name: "AUTH_SIGN_IN_MAX_DELAY_MS",
+            reason: "must be under a minute".into(),
+        });
+    }
     config.trust_forwarded_for = parsed("AUTH_TRUST_FORWARDED_FOR", false)?;
     if config
         .trusted
@@ -126,6 +159,29 @@ fn auth_from_env() -> Result<AuthConfig, ConfigError> {
         });
     }
     Ok(config)
+}
+
+fn key_source_from_env() -> Result<KeySource, ConfigError> {
+    let previous: Vec<PathBuf> = optional("AUTH_PREVIOUS_PUBLIC_KEY_FILES")
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    match optional("AUTH_SIGNING_KEY_FILE") {
+        Some(signing) => Ok(KeySource::File {
+            signing: PathBuf::from(signing),
+            previous,
+        }),
+        None if previous.is_empty() => Ok(KeySource::Database),
+        None => Err(ConfigError::Invalid {
+            name: "AUTH_PREVIOUS_PUBLIC_KEY_FILES",
+            reason: "only verifies beside AUTH_SIGNING_KEY_FILE".into(),
+        }),
+    }
 }
 
 fn trusted_from_env() -> Result<Option<TrustedIssuerConfig>, ConfigError> {
@@ -145,10 +201,10 @@ fn trusted_from_env() -> Result<Option<TrustedIssuerConfig>, ConfigError> {
             })
         }
     };
-    if !(jwks_url.starts_with("https://") || jwks_url.starts_with("http://")) {
+    if let Err(reason) = app::auth::trusted::check_jwks_url(&jwks_url) {
         return Err(ConfigError::Invalid {
             name: "AUTH_TRUSTED_JWKS_URL",
-            reason: "must be an http(s) URL".into(),
+            reason,
         });
     }
     Ok(Some(TrustedIssuerConfig {

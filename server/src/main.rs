@@ -52,7 +52,7 @@ async fn serve() -> anyhow::Result<()> {
 async fn rotate_signing_key() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     anyhow::ensure!(
-        config.auth.signing_key_file.is_none(),
+        config.auth.keys == app::auth::keys::KeySource::Database,
         "AUTH_SIGNING_KEY_FILE is set: the signing key is that file, not the database's"
     );
     let pool = server::db::connect(&config.database).await?;

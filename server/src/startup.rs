@@ -2,7 +2,7 @@
 
 use crate::{config::Config, db, http, http::limits::Limits};
 use anyhow::Context;
-use app::{auth::service::AuthService, shell, state::AppState, App};
+use app::{auth::service::AuthService, shell, state::AppState, tasks::service::TaskService, App};
 use axum::{extract::DefaultBodyLimit, middleware, routing::get, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
@@ -42,6 +42,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let state = AppState {
             leptos_options: config.leptos_options,
+            tasks: TaskService::new(pool.clone(), config.tasks),
             pool,
             auth,
         };
@@ -86,7 +87,10 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             limits,
             http::limits::enforce,
         ))
-        .layer(middleware::from_fn(http::security::headers))
+        .layer(middleware::from_fn_with_state(
+            http::security::Policy::for_issuer(&state.auth.config().issuer),
+            http::security::headers,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             // One line per request, when its answer starts: the span's method, path and

@@ -8,7 +8,15 @@ use server_fn::codec::Postcard;
 #[server(prefix = "/rpc", endpoint = "auth/sign-up", input = Postcard, output = Postcard)]
 pub async fn sign_up(request: SignUpRequest) -> Result<AuthSession, AppError> {
     use crate::state::{answer, app_state};
-    answer(async { app_state()?.auth.sign_up(request).await }.await)
+    answer(
+        async {
+            let state = app_state()?;
+            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+            let client = super::client_address(&parts, state.auth.config().trust_forwarded_for);
+            state.auth.sign_up(request, &client).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "auth/sign-in", input = Postcard, output = Postcard)]

@@ -4,6 +4,7 @@ use super::{
     gate::{gated_query, gated_query_as},
     identity::AuthUser,
     model::User,
+    throttle::{self, Count, SignInCounts},
 };
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -112,19 +113,22 @@ pub struct Access {
     pub name_missing: bool,
 }
 
-pub async fn access(pool: &PgPool, user_id: &str, token_id: &str) -> Result<Access, sqlx::Error> {
+pub async fn access(pool: &PgPool, user: &AuthUser) -> Result<Access, sqlx::Error> {
     let row = sqlx::query!(
         r#"
         SELECT
-            EXISTS (SELECT 1 FROM revoked_tokens WHERE token_id = $2) AS "revoked!",
+            EXISTS (
+                SELECT 1 FROM revoked_tokens WHERE issuer = $3 AND token_id = $2
+            ) AS "revoked!",
             u.issuer AS "issuer?",
             u.email AS "email?",
             u.name AS "name?"
         FROM (SELECT 1) AS one
         LEFT JOIN users u ON u.id = $1
         "#,
-        user_id,
-        token_id
+        user.id(),
+        user.token_id(),
+        user.issuer()
     )
     .fetch_one(pool)
     .await?;
@@ -175,9 +179,9 @@ pub async fn revoke(
 ) -> Result<(), sqlx::Error> {
     gated_query!(
         r#"
-        INSERT INTO revoked_tokens (token_id, expires_at)
-        SELECT $3, $6 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
-        ON CONFLICT (token_id) DO NOTHING
+        INSERT INTO revoked_tokens (issuer, token_id, expires_at)
+        SELECT $2, $3, $6 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
+        ON CONFLICT (issuer, token_id) DO NOTHING
         "#,
         user,
         expires_at
@@ -202,76 +206,145 @@ pub async fn delete_expired(pool: &PgPool, window: Duration) -> Result<(), sqlx:
     Ok(())
 }
 
-/// The counts after recording one attempt, and when each window ends.
-#[derive(Debug)]
-pub struct AttemptCounts {
-    pub by_email: (i32, DateTime<Utc>),
-    pub by_client: (i32, DateTime<Utc>),
-}
-
-/// Counts one sign-in attempt for the email and for the client in one statement; a
-/// window that has closed starts again at one.
+/// Counts one sign-in attempt, in one statement: for the client; then, unless the
+/// client is over `max_per_client`, for the (client, email) pair; then, unless the pair
+/// is over `max_per_pair`, for the email. A window that has closed starts again at one.
 pub async fn count_sign_in_attempt(
     pool: &PgPool,
     email: &str,
     client: &str,
     window: Duration,
-) -> Result<AttemptCounts, sqlx::Error> {
-    let rows = sqlx::query!(
+    max_per_client: u32,
+    max_per_pair: u32,
+) -> Result<SignInCounts, sqlx::Error> {
+    let pair = throttle::pair_key(client, email);
+    let row = sqlx::query!(
         r#"
-        INSERT INTO sign_in_attempts AS a (scope, key, window_started_at, attempts)
-        VALUES ('email', $1, now(), 1), ('client', $2, now(), 1)
-        ON CONFLICT (scope, key) DO UPDATE SET
-            attempts = CASE
-                WHEN a.window_started_at > now() - make_interval(secs => $3) THEN a.attempts + 1
-                ELSE 1 END,
-            window_started_at = CASE
-                WHEN a.window_started_at > now() - make_interval(secs => $3) THEN a.window_started_at
-                ELSE now() END
-        RETURNING scope, attempts,
-            window_started_at + make_interval(secs => $3) AS "window_ends_at!"
+        WITH client AS (
+            INSERT INTO sign_in_attempts AS a (scope, key, window_started_at, attempts)
+            VALUES ('client', $2, now(), 1)
+            ON CONFLICT (scope, key) DO UPDATE SET
+                attempts = CASE WHEN a.window_started_at > now() - make_interval(secs => $4)
+                    THEN a.attempts + 1 ELSE 1 END,
+                window_started_at = CASE WHEN a.window_started_at > now() - make_interval(secs => $4)
+                    THEN a.window_started_at ELSE now() END
+            RETURNING attempts, window_started_at
+        ), pair AS (
+            INSERT INTO sign_in_attempts AS a (scope, key, window_started_at, attempts)
+            SELECT 'pair', $3, now(), 1 FROM client WHERE client.attempts <= $5
+            ON CONFLICT (scope, key) DO UPDATE SET
+                attempts = CASE WHEN a.window_started_at > now() - make_interval(secs => $4)
+                    THEN a.attempts + 1 ELSE 1 END,
+                window_started_at = CASE WHEN a.window_started_at > now() - make_interval(secs => $4)
+                    THEN a.window_started_at ELSE now() END
+            RETURNING attempts, window_started_at
+        ), email AS (
+            INSERT INTO sign_in_attempts AS a (scope, key, window_started_at, attempts)
+            SELECT 'email', $1, now(), 1 FROM pair WHERE pair.attempts <= $6
+            ON CONFLICT (scope, key) DO UPDATE SET
+                attempts = CASE WHEN a.window_started_at > now() - make_interval(secs => $4)
+                    THEN a.attempts + 1 ELSE 1 END,
+                window_started_at = CASE WHEN a.window_started_at > now() - make_interval(secs => $4)
+                    THEN a.window_started_at ELSE now() END
+            RETURNING attempts, window_started_at
+        )
+        SELECT
+            client.attempts AS client_attempts,
+            extract(epoch FROM client.window_started_at - now())::float8 + $4 AS "client_left!",
+            pair.attempts AS "pair_attempts?",
+            extract(epoch FROM pair.window_started_at - now())::float8 + $4 AS "pair_left?",
+            email.attempts AS "email_attempts?",
+            extract(epoch FROM email.window_started_at - now())::float8 + $4 AS "email_left?"
+        FROM client LEFT JOIN pair ON true LEFT JOIN email ON true
         "#,
         email,
         client,
-        window.as_secs_f64()
+        pair,
+        window.as_secs_f64(),
+        i32::try_from(max_per_client).unwrap_or(i32::MAX),
+        i32::try_from(max_per_pair).unwrap_or(i32::MAX)
     )
-    .fetch_all(pool)
+    .fetch_one(pool)
     .await?;
-    let mut counts = AttemptCounts {
-        by_email: (0, Utc::now()),
-        by_client: (0, Utc::now()),
-    };
-    for row in rows {
-        let entry = (row.attempts, row.window_ends_at);
-        if row.scope == "email" {
-            counts.by_email = entry;
-        } else {
-            counts.by_client = entry;
-        }
-    }
-    Ok(counts)
+    Ok(SignInCounts {
+        client: count(row.client_attempts, row.client_left),
+        pair: row
+            .pair_attempts
+            .zip(row.pair_left)
+            .map(|(a, l)| count(a, l)),
+        email: row
+            .email_attempts
+            .zip(row.email_left)
+            .map(|(a, l)| count(a, l)),
+    })
 }
 
-/// A successful sign-in: the email's count starts over, the client gets its attempt back.
+fn count(attempts: i32, seconds_left: f64) -> Count {
+    Count {
+        attempts: u32::try_from(attempts).unwrap_or(0),
+        resets_in: Duration::try_from_secs_f64(seconds_left.ceil()).unwrap_or_default(),
+    }
+}
+
+/// A successful sign-in gives its attempt back: to the client, and to the email (whose
+/// count is then the failures of everyone); the pair starts over.
 pub async fn forgive_sign_in_attempt(
     pool: &PgPool,
     email: &str,
     client: &str,
 ) -> Result<(), sqlx::Error> {
+    let pair = throttle::pair_key(client, email);
     sqlx::query!(
         r#"
         WITH forgotten AS (
-            DELETE FROM sign_in_attempts WHERE scope = 'email' AND key = $1
+            DELETE FROM sign_in_attempts WHERE scope = 'pair' AND key = $3
         )
         UPDATE sign_in_attempts SET attempts = greatest(attempts - 1, 0)
-        WHERE scope = 'client' AND key = $2
+        WHERE (scope = 'client' AND key = $2) OR (scope = 'email' AND key = $1)
         "#,
         email,
-        client
+        client,
+        pair
     )
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Counts one sign-up of a client.
+pub async fn count_sign_up(
+    pool: &PgPool,
+    client: &str,
+    window: Duration,
+) -> Result<Count, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        INSERT INTO sign_in_attempts AS a (scope, key, window_started_at, attempts)
+        VALUES ('sign-up', $1, now(), 1)
+        ON CONFLICT (scope, key) DO UPDATE SET
+            attempts = CASE WHEN a.window_started_at > now() - make_interval(secs => $2)
+                THEN a.attempts + 1 ELSE 1 END,
+            window_started_at = CASE WHEN a.window_started_at > now() - make_interval(secs => $2)
+                THEN a.window_started_at ELSE now() END
+        RETURNING attempts,
+            extract(epoch FROM window_started_at - now())::float8 + $2 AS "left!"
+        "#,
+        client,
+        window.as_secs_f64()
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(count(row.attempts, row.left))
+}
+
+/// Whether an account with a password already has this email.
+pub async fn local_email_taken(pool: &PgPool, email: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE email = $1 AND password_hash <> '') AS "taken!""#,
+        email
+    )
+    .fetch_one(pool)
+    .await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

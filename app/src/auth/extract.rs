@@ -2,12 +2,12 @@
 //! routes, and from the request parts that leptos_axum gives server functions. Both go
 //! through `AuthService::authenticate`.
 
-use super::identity::AuthUser;
+use super::{identity::AuthUser, throttle::client_key};
 use crate::{error::AppError, state::AppState};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use http::request::Parts;
 use leptos::prelude::use_context;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
@@ -39,25 +39,31 @@ where
     )
 }
 
-/// The client's address, for per-client limits: the peer, or the last hop of
-/// `X-Forwarded-For` when a trusted load balancer sets it.
+/// The key the client is counted under, for per-client limits
+/// (`throttle::client_key`): the peer's address, or the last hop of `X-Forwarded-For`
+/// when a trusted load balancer sets it. What is not an IP address there is ignored.
 pub fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for {
-        let forwarded = parts
+    let forwarded = || {
+        parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .rfind(|v| !v.is_empty());
-        if let Some(address) = forwarded {
-            return address.to_owned();
-        }
-    }
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+            .rfind(|v| !v.is_empty())
+            .and_then(|v| v.parse::<IpAddr>().ok())
+    };
+    let peer = || {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip())
+    };
+    let address = if trust_forwarded_for {
+        forwarded().or_else(peer)
+    } else {
+        peer()
+    };
+    address.map_or_else(|| "unknown".to_owned(), client_key)
 }

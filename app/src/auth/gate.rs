@@ -79,7 +79,7 @@ pub async fn vouch<T>(
 /// token on first sight (one row however many first requests race), and fills in an
 /// email or name that the row lacks and the token has.
 pub async fn admit(pool: &PgPool, user: &AuthUser) -> Result<(), AppError> {
-    let access = db::access(pool, user.id(), user.token_id()).await?;
+    let access = db::access(pool, user).await?;
     if access.revoked {
         return Err(Rejection::Revoked.into());
     }

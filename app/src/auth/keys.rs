@@ -1,7 +1,9 @@
 //! Our own Ed25519 signing keys: where they come from, how they rotate, and the JWK Set
 //! that publishes them.
 //!
-//! Without `AUTH_SIGNING_KEY_FILE` the keys live in the database, so that restarts and
+//! With `AUTH_SIGNING_KEY_FILE`, the file's key is the only one that signs, and only it
+//! and the public keys the operator lists verify: the database is not trusted with keys.
+//! Without it the keys live in the database, so that restarts and
 //! every instance share them. Each key is `next` (published, not yet signing),
 //! `current` (signing) or `retired` (published until every token it signed has
 //! expired). Publishing the next key ahead lets a rotation happen without a token that
@@ -11,7 +13,7 @@ use super::db;
 use crate::error::AppError;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::{
-    pkcs8::{DecodePrivateKey, EncodePrivateKey},
+    pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey},
     SigningKey, VerifyingKey,
 };
 use serde::Serialize;
@@ -19,7 +21,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::{
     collections::HashMap,
-    path::Path,
+    path::{Path, PathBuf},
     sync::{Arc, Mutex, RwLock},
     time::{Duration, Instant},
 };
@@ -156,11 +158,27 @@ impl KeyRing {
 const REFRESH_EVERY: Duration = Duration::from_secs(60);
 const MIN_FORCED_REFRESH: Duration = Duration::from_secs(5);
 
-/// Our keys, cached in memory, reread from the database now and then.
+/// Where our keys come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KeySource {
+    /// Made once and kept in the database (`signing_keys`), shared by every instance.
+    #[default]
+    Database,
+    /// `AUTH_SIGNING_KEY_FILE`: the one key that signs, and with it the public keys
+    /// the operator lists (`AUTH_PREVIOUS_PUBLIC_KEY_FILES`, e.g. a rotated file key
+    /// until its tokens have expired). Nothing is read from the database: a key that
+    /// someone inserts there, or that leaked from it, verifies nothing.
+    File {
+        signing: PathBuf,
+        previous: Vec<PathBuf>,
+    },
+}
+
+/// Our keys, cached in memory; from the database, reread now and then, or from files.
 pub struct OwnKeys {
     pool: PgPool,
-    /// From `AUTH_SIGNING_KEY_FILE`: always the signing key when set.
-    file_key: Option<KeyPair>,
+    /// False when the keys come from files: then the ring never changes.
+    from_database: bool,
     /// How long a retired key stays published: the longest a token lives, plus margin.
     retention: Duration,
     ring: RwLock<Arc<KeyRing>>,
@@ -170,25 +188,20 @@ pub struct OwnKeys {
 impl OwnKeys {
     pub async fn load(
         pool: PgPool,
-        key_file: Option<&Path>,
+        source: &KeySource,
         token_ttl: Duration,
     ) -> Result<Self, KeyError> {
-        let file_key = match key_file {
-            Some(path) => {
-                let pem = std::fs::read_to_string(path)
-                    .map_err(|e| KeyError::File(format!("cannot read {}: {e}", path.display())))?;
-                Some(KeyPair::from_pkcs8_pem(&pem).map_err(KeyError::File)?)
-            }
-            None => None,
-        };
         let retention = token_ttl + REFRESH_EVERY * 2;
-        if file_key.is_none() {
-            ensure_database_keys(&pool).await?;
-        }
-        let ring = read_ring(&pool, file_key.as_ref(), retention).await?;
+        let ring = match source {
+            KeySource::File { signing, previous } => file_ring(signing, previous)?,
+            KeySource::Database => {
+                ensure_database_keys(&pool).await?;
+                read_ring(&pool, retention).await?
+            }
+        };
         Ok(OwnKeys {
             pool,
-            file_key,
+            from_database: *source == KeySource::Database,
             retention,
             ring: RwLock::new(Arc::new(ring)),
             last_refresh: Mutex::new(Instant::now()),
@@ -202,9 +215,12 @@ impl OwnKeys {
         }
     }
 
-    /// Rereads the keys from the database.
+    /// Rereads the keys from the database (keys from files never change).
     pub async fn refresh(&self) -> Result<(), AppError> {
-        let ring = read_ring(&self.pool, self.file_key.as_ref(), self.retention)
+        if !self.from_database {
+            return Ok(());
+        }
+        let ring = read_ring(&self.pool, self.retention)
             .await
             .map_err(|error| {
                 tracing::warn!(%error, "cannot reread the signing keys");
@@ -223,7 +239,7 @@ impl OwnKeys {
         if let Some(key) = self.ring().verifying.get(kid) {
             return Some(*key);
         }
-        if !self.claim_refresh(MIN_FORCED_REFRESH) {
+        if !self.from_database || !self.claim_refresh(MIN_FORCED_REFRESH) {
             return None;
         }
         self.refresh().await.ok()?;
@@ -245,6 +261,9 @@ impl OwnKeys {
 
     /// Rereads the keys every minute, for as long as the server runs.
     pub fn spawn_refresher(self: &Arc<Self>) {
+        if !self.from_database {
+            return;
+        }
         let keys = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(REFRESH_EVERY);
@@ -262,7 +281,7 @@ impl OwnKeys {
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("AUTH_SIGNING_KEY_FILE: {0}")]
+    #[error("{0}")]
     File(String),
     #[error("a signing key in the database is unusable: {0}")]
     Stored(String),
@@ -295,11 +314,7 @@ async fn ensure_database_keys(pool: &PgPool) -> Result<(), KeyError> {
     Ok(())
 }
 
-async fn read_ring(
-    pool: &PgPool,
-    file_key: Option<&KeyPair>,
-    retention: Duration,
-) -> Result<KeyRing, KeyError> {
+async fn read_ring(pool: &PgPool, retention: Duration) -> Result<KeyRing, KeyError> {
     let rows = db::published_signing_keys(pool, retention).await?;
     let mut current = None;
     let mut published = Vec::new();
@@ -316,11 +331,30 @@ async fn read_ring(
             current = Some(pair);
         }
     }
-    let signing = match (file_key, current) {
-        (Some(file), _) => file.clone(),
-        (None, Some(current)) => current,
-        (None, None) => return Err(KeyError::Stored("no current signing key".into())),
+    let signing = current.ok_or_else(|| KeyError::Stored("no current signing key".into()))?;
+    Ok(KeyRing::new(signing, published))
+}
+
+/// The ring of file mode: the signing key's file and the listed public keys.
+fn file_ring(signing: &Path, previous: &[PathBuf]) -> Result<KeyRing, KeyError> {
+    let read = |path: &Path, name: &str| {
+        std::fs::read_to_string(path)
+            .map_err(|e| KeyError::File(format!("{name}: cannot read {}: {e}", path.display())))
     };
+    let pem = read(signing, "AUTH_SIGNING_KEY_FILE")?;
+    let signing = KeyPair::from_pkcs8_pem(&pem)
+        .map_err(|e| KeyError::File(format!("AUTH_SIGNING_KEY_FILE: {e}")))?;
+    let mut published = Vec::new();
+    for path in previous {
+        let pem = read(path, "AUTH_PREVIOUS_PUBLIC_KEY_FILES")?;
+        let key = VerifyingKey::from_public_key_pem(&pem).map_err(|e| {
+            KeyError::File(format!(
+                "AUTH_PREVIOUS_PUBLIC_KEY_FILES: {} is not an Ed25519 public key in PEM: {e}",
+                path.display()
+            ))
+        })?;
+        published.push((thumbprint(&key), key));
+    }
     Ok(KeyRing::new(signing, published))
 }
 

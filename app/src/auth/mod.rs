@@ -25,6 +25,8 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
 pub mod token;
 #[cfg(feature = "ssr")]
 pub mod trusted;

@@ -5,7 +5,14 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use std::{collections::HashSet, sync::LazyLock};
+use std::{
+    collections::HashSet,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, LazyLock,
+    },
+};
+use tokio::sync::Semaphore;
 
 /// OWASP's first recommendation for Argon2id: 19 MiB of memory, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -72,34 +79,125 @@ fn hash_blocking(password: &str) -> Result<String, AppError> {
         })
 }
 
-/// One Argon2id run takes a core for ~25 ms and 19 MiB. More runs at once than there
+/// Who asks for Argon2id work. Each lane has a bounded queue: when it is full the
+/// request is refused at once with 429, rather than waiting until it times out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// Sign-ins: may use every core.
+    SignIn,
+    /// Sign-ups: at most half the cores at once (one on two), so that a flood of
+    /// sign-ups, which anyone can send, never holds every core from the sign-ins.
+    SignUp,
+}
+
+/// Requests a lane holds (running and waiting) per core, at most.
+const SIGN_IN_QUEUE_PER_CORE: usize = 32;
+const SIGN_UP_QUEUE_PER_CORE: usize = 16;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// One Argon2id run takes a core for ~11 ms and 19 MiB. More runs at once than there
 /// are cores finish no sooner and multiply the memory (64 sign-ins at once would hold
-/// 1.2 GiB), so at most one per core runs; the others wait their turn, which the
-/// request timeout bounds.
-static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+/// 1.2 GiB), so at most one per core runs.
+static RUNNING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(cores())));
+
+struct LaneState {
+    /// Requests in the lane, running or waiting.
+    held: AtomicUsize,
+    capacity: usize,
+    /// The lane's share of `RUNNING`, if it has one.
+    share: Option<Arc<Semaphore>>,
+}
+
+static SIGN_IN: LazyLock<LaneState> = LazyLock::new(|| LaneState {
+    held: AtomicUsize::new(0),
+    capacity: cores() * SIGN_IN_QUEUE_PER_CORE,
+    share: None,
 });
 
+static SIGN_UP: LazyLock<LaneState> = LazyLock::new(|| LaneState {
+    held: AtomicUsize::new(0),
+    capacity: cores() * SIGN_UP_QUEUE_PER_CORE,
+    share: Some(Arc::new(Semaphore::new((cores() / 2).max(1)))),
+});
+
+impl Lane {
+    fn state(self) -> &'static LaneState {
+        match self {
+            Lane::SignIn => &SIGN_IN,
+            Lane::SignUp => &SIGN_UP,
+        }
+    }
+}
+
+/// A place in a lane, given back when dropped.
+struct Place(&'static LaneState);
+
+impl Place {
+    fn take(lane: &'static LaneState) -> Option<Place> {
+        lane.held
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
+                (held < lane.capacity).then_some(held + 1)
+            })
+            .ok()
+            .map(|_| Place(lane))
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.held.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// Runs Argon2id work on the blocking pool (it must not stall the async workers), one
-/// run per core at most.
+/// run per core at most. The place and the permits move into the blocking task, so a
+/// run that outlives its request (timed out, disconnected) still holds its core.
 async fn argon2_run<T: Send + 'static>(
+    lane: Lane,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let _turn = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
-    tokio::task::spawn_blocking(work)
+    let state = lane.state();
+    let place = Place::take(state).ok_or_else(|| {
+        tracing::info!(?lane, "password hashing queue full: 429");
+        AppError::TooManyRequests {
+            retry_after_secs: 1,
+        }
+    })?;
+    let share = match &state.share {
+        Some(share) => Some(
+            share
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| AppError::Internal)?,
+        ),
+        None => None,
+    };
+    let core = RUNNING
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|_| AppError::Internal)
+        .map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(move || {
+        let _held = (place, share, core);
+        work()
+    })
+    .await
+    .map_err(|_| AppError::Internal)
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
-    argon2_run(move || hash_blocking(&password)).await?
+    argon2_run(Lane::SignUp, move || hash_blocking(&password)).await?
 }
 
 /// Verifies a password against a stored hash, or against the dummy hash when there is
 /// none (unknown email, external user), doing the same work either way.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
     let dummy = DUMMY_HASH.as_ref().map_err(Clone::clone)?.clone();
-    argon2_run(move || {
+    argon2_run(Lane::SignIn, move || {
         let (encoded, real) = match stored.as_deref() {
             Some(hash) if !hash.is_empty() => (hash, true),
             _ => (dummy.as_str(), false),
@@ -157,33 +255,95 @@ mod tests {
             .expect("verify"));
     }
 
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    /// Runs in flight at once, at most, while `runs` run `work_ms` each in `lane`.
+    fn tracker() -> (Arc<AtomicUsize>, Arc<AtomicUsize>) {
+        (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)))
+    }
+
+    fn tracked(
+        lane: Lane,
+        running: &Arc<AtomicUsize>,
+        most: &Arc<AtomicUsize>,
+        work: Duration,
+    ) -> tokio::task::JoinHandle<Result<(), AppError>> {
+        let (running, most) = (running.clone(), most.clone());
+        tokio::spawn(argon2_run(lane, move || {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(work);
+            running.fetch_sub(1, Ordering::SeqCst);
+        }))
+    }
+
+    // The lanes and the cores are process-wide: the tests that fill them run as one.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn argon2_runs_are_bounded_per_core_queued_per_lane_and_held_to_the_end() {
+        no_more_argon2_runs_at_once_than_cores().await;
+        a_run_holds_its_core_after_its_request_is_gone().await;
+        a_full_lane_refuses_at_once().await;
+    }
+
     async fn no_more_argon2_runs_at_once_than_cores() {
-        use std::sync::{
-            atomic::{AtomicUsize, Ordering},
-            Arc,
-        };
-        let running = Arc::new(AtomicUsize::new(0));
-        let most = Arc::new(AtomicUsize::new(0));
-        let runs: Vec<_> = (0..16)
-            .map(|_| {
-                let (running, most) = (running.clone(), most.clone());
-                tokio::spawn(argon2_run(move || {
-                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                    most.fetch_max(now, Ordering::SeqCst);
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                    running.fetch_sub(1, Ordering::SeqCst);
-                }))
-            })
+        let (running, most) = tracker();
+        let runs: Vec<_> = (0..SIGN_IN_QUEUE_PER_CORE)
+            .map(|_| tracked(Lane::SignIn, &running, &most, Duration::from_millis(20)))
             .collect();
         for run in runs {
             run.await.expect("join").expect("run");
         }
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let most = most.load(Ordering::SeqCst);
         assert!(
-            (1..=cores).contains(&most),
-            "{most} at once on {cores} cores"
+            (1..=cores()).contains(&most),
+            "{most} at once on {} cores",
+            cores()
         );
+    }
+
+    async fn a_run_holds_its_core_after_its_request_is_gone() {
+        let (running, most) = tracker();
+        // Every core busy for 400 ms, then the requests are dropped (a timeout).
+        let first: Vec<_> = (0..cores())
+            .map(|_| tracked(Lane::SignIn, &running, &most, Duration::from_millis(400)))
+            .collect();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        for run in &first {
+            run.abort();
+        }
+        let second: Vec<_> = (0..cores())
+            .map(|_| tracked(Lane::SignIn, &running, &most, Duration::from_millis(20)))
+            .collect();
+        for run in second {
+            run.await.expect("join").expect("run");
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= cores(), "{most} at once on {} cores", cores());
+    }
+
+    async fn a_full_lane_refuses_at_once() {
+        let (running, most) = tracker();
+        let capacity = cores() * SIGN_UP_QUEUE_PER_CORE;
+        let held: Vec<_> = (0..capacity)
+            .map(|_| tracked(Lane::SignUp, &running, &most, Duration::from_millis(300)))
+            .collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        let refused = argon2_run(Lane::SignUp, || ()).await;
+        assert_eq!(
+            refused,
+            Err(AppError::TooManyRequests {
+                retry_after_secs: 1
+            })
+        );
+        assert!(started.elapsed() < Duration::from_millis(50));
+        // Sign-ups hold at most their share of the cores; sign-ins still get in.
+        assert!(argon2_run(Lane::SignIn, || ()).await.is_ok());
+        assert!(most.load(Ordering::SeqCst) <= (cores() / 2).max(1));
+        for run in held {
+            run.await.expect("join").expect("run");
+        }
+        assert!(argon2_run(Lane::SignUp, || ()).await.is_ok());
     }
 }

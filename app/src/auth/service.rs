@@ -8,6 +8,7 @@ use super::{
     keys::{JwkSet, KeyError, OwnKeys},
     model::{AuthSession, SignInRequest, SignUpRequest, User},
     password,
+    throttle::{Refusals, Scope, Verdict},
     token::{self, Grant, Rejection, SignatureMemo},
     trusted::TrustedIssuer,
     validate,
@@ -26,6 +27,7 @@ pub struct AuthService {
     keys: Arc<OwnKeys>,
     trusted: Option<TrustedIssuer>,
     signatures: SignatureMemo,
+    refusals: Refusals,
 }
 
 impl std::fmt::Debug for AuthService {
@@ -52,14 +54,7 @@ const CLEAN_EVERY: Duration = Duration::from_secs(600);
 impl AuthService {
     /// Loads (or makes) the signing keys and starts the background refreshes.
     pub async fn start(pool: PgPool, config: AuthConfig) -> Result<Arc<Self>, StartError> {
-        let keys = Arc::new(
-            OwnKeys::load(
-                pool.clone(),
-                config.signing_key_file.as_deref(),
-                config.token_ttl,
-            )
-            .await?,
-        );
+        let keys = Arc::new(OwnKeys::load(pool.clone(), &config.keys, config.token_ttl).await?);
         keys.spawn_refresher();
         let trusted = match &config.trusted {
             Some(trusted) => {
@@ -77,6 +72,7 @@ impl AuthService {
             keys,
             trusted,
             signatures: SignatureMemo::new(),
+            refusals: Refusals::new(),
         });
         service.spawn_cleaner();
         Ok(service)
@@ -114,13 +110,38 @@ impl AuthService {
         self.keys.refresh().await
     }
 
-    pub async fn sign_up(&self, request: SignUpRequest) -> Result<AuthSession, AppError> {
+    /// `client` is the caller's address (`throttle::client_key`), for the per-client
+    /// limits.
+    pub async fn sign_up(
+        &self,
+        request: SignUpRequest,
+        client: &str,
+    ) -> Result<AuthSession, AppError> {
         let account = validate::new_account(request)?;
         if password::is_common(&account.password) {
             return Err(AppError::field(
                 "password",
                 "This password is among the most common ones. Choose another.",
             ));
+        }
+        let limits = &self.config.throttle;
+        let verdict = match self.refusals.check(Scope::SignUp, client, "") {
+            Some(refused) => refused,
+            None => {
+                limits.judge_sign_up(db::count_sign_up(&self.pool, client, limits.window).await?)
+            }
+        };
+        if let Verdict::Refuse { retry_after, .. } = verdict {
+            tracing::info!(
+                retry_after_secs = retry_after.as_secs(),
+                "sign-up refused: too many from this client"
+            );
+            self.refusals.remember(verdict, client, "");
+            return Err(too_many(retry_after));
+        }
+        // Before the costly hash; the unique index still decides a race.
+        if db::local_email_taken(&self.pool, &account.email).await? {
+            return Err(email_taken());
         }
         let hash = password::hash(account.password).await?;
         let id = uuid::Uuid::new_v4().to_string();
@@ -138,9 +159,7 @@ impl AuthService {
             Err(sqlx::Error::Database(error))
                 if error.constraint() == Some(db::LOCAL_EMAIL_KEY) =>
             {
-                return Err(AppError::Conflict {
-                    detail: "An account with this email already exists.".into(),
-                });
+                return Err(email_taken());
             }
             Err(error) => return Err(error.into()),
         };
@@ -148,7 +167,7 @@ impl AuthService {
         self.session_for(&user)
     }
 
-    /// `client` is the caller's address, for the per-client limit.
+    /// `client` is the caller's address (`throttle::client_key`), for the limits.
     pub async fn sign_in(
         &self,
         request: SignInRequest,
@@ -156,23 +175,41 @@ impl AuthService {
     ) -> Result<AuthSession, AppError> {
         let credentials = validate::credentials(request)?;
         let limits = &self.config.throttle;
-        let counts =
-            db::count_sign_in_attempt(&self.pool, &credentials.email, client, limits.window)
-                .await?;
-        let over = |(attempts, ends): (i32, DateTime<Utc>), max: u32| {
-            (i64::from(attempts) > i64::from(max)).then_some(ends)
+        let email = credentials.email.as_str();
+        let remembered = [Scope::Client, Scope::Pair]
+            .into_iter()
+            .find_map(|of| self.refusals.check(of, client, email));
+        let verdict = match remembered {
+            Some(refused) => refused,
+            None => limits.judge_sign_in(
+                &db::count_sign_in_attempt(
+                    &self.pool,
+                    email,
+                    client,
+                    limits.window,
+                    limits.max_per_client,
+                    limits.max_per_client_email,
+                )
+                .await?,
+            ),
         };
-        let blocked_until = [
-            over(counts.by_email, limits.max_per_email),
-            over(counts.by_client, limits.max_per_client),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
-        if let Some(until) = blocked_until {
-            let retry_after_secs = (until - Utc::now()).num_seconds().max(1) as u64;
-            tracing::info!(retry_after_secs, "sign-in refused: too many attempts");
-            return Err(AppError::TooManyRequests { retry_after_secs });
+        match verdict {
+            Verdict::Refuse { retry_after, .. } => {
+                tracing::info!(
+                    retry_after_secs = retry_after.as_secs(),
+                    "sign-in refused: too many attempts"
+                );
+                self.refusals.remember(verdict, client, email);
+                return Err(too_many(retry_after));
+            }
+            Verdict::Proceed { delay } if !delay.is_zero() => {
+                tracing::info!(
+                    delay_ms = delay.as_millis() as u64,
+                    "sign-in slowed down: a much-guessed email"
+                );
+                tokio::time::sleep(delay).await;
+            }
+            Verdict::Proceed { .. } => {}
         }
 
         let account = db::local_account_by_email(&self.pool, &credentials.email).await?;
@@ -272,27 +309,35 @@ impl AuthService {
             ),
         };
 
+        // What a first request writes into the user's row keeps the rules of our own
+        // accounts; an empty or missing one is "not known yet".
         let email = claims
             .email
             .as_deref()
             .map(validate::normalize_email)
-            .filter(|e| validate::email_problem(e).is_none())
             .unwrap_or_default();
-        let name = claims
-            .name
-            .as_deref()
-            .map(|n| {
-                n.trim()
-                    .chars()
-                    .take(validate::NAME_MAX_CHARS)
-                    .collect::<String>()
-            })
-            .map(|n| n.trim().to_owned())
-            .unwrap_or_default();
+        let name = claims.name.as_deref().unwrap_or_default().trim().to_owned();
+        if (!email.is_empty() && validate::email_problem(&email).is_some())
+            || (!name.is_empty() && validate::name_problem(&name).is_some())
+        {
+            return Err(Rejection::Profile.into());
+        }
         let expires_at = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
         Ok(AuthUser::verified(
             claims.sub, iss, token_id, expires_at, email, name,
         ))
+    }
+}
+
+fn too_many(retry_after: Duration) -> AppError {
+    AppError::TooManyRequests {
+        retry_after_secs: retry_after.as_secs().max(1),
+    }
+}
+
+fn email_taken() -> AppError {
+    AppError::Conflict {
+        detail: "An account with this email already exists.".into(),
     }
 }
 

@@ -32,6 +32,8 @@ pub enum Rejection {
     NotYetValid,
     Audience,
     Subject,
+    /// An `email` or `name` that breaks the rules our own accounts keep.
+    Profile,
     MissingTokenId,
     Revoked,
     IssuerMismatch,

@@ -123,22 +123,30 @@ pub struct Credentials {
     pub password: String,
 }
 
-/// Sign-in only insists that both fields are there: whether they match an account is
-/// answered with one generic 401, never field by field.
+/// Sign-in insists that both fields are there and could belong to an account (an
+/// email of the shape sign-up takes, a password no longer than sign-up takes): whether
+/// they match one is answered with one generic 401, never field by field.
 pub fn credentials(request: SignInRequest) -> Result<Credentials, AppError> {
     let email = normalize_email(request.email.as_deref().unwrap_or_default());
     let password = request.password.unwrap_or_default();
     let mut errors = Vec::new();
-    if email.is_empty() {
+    if let Some(problem) = email_problem(&email) {
         errors.push(FieldError {
             field: "email".into(),
-            message: "Enter your email address.".into(),
+            message: problem.into(),
         });
     }
-    if password.is_empty() {
+    let password_problem = if password.is_empty() {
+        Some("Enter your password.")
+    } else if password.chars().count() > PASSWORD_MAX_CHARS {
+        Some("A password has at most 128 characters.")
+    } else {
+        None
+    };
+    if let Some(problem) = password_problem {
         errors.push(FieldError {
             field: "password".into(),
-            message: "Enter your password.".into(),
+            message: problem.into(),
         });
     }
     if errors.is_empty() {

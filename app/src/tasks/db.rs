@@ -67,26 +67,34 @@ impl TaskRow {
     }
 }
 
+/// Inserts a task unless the user already keeps `max` tasks (`None` then). The user's
+/// row is locked first, so that concurrent inserts see each other's count
+/// (`users.task_count`, kept by triggers on `tasks`, migration 0006).
 pub async fn insert(
     db: impl PgExecutor<'_>,
     user: &AuthUser,
     id: Uuid,
     title: &str,
     description: Option<&str>,
-) -> Result<TaskRow, sqlx::Error> {
+    max: i32,
+) -> Result<Option<TaskRow>, sqlx::Error> {
     gated_query_as!(
         TaskRow,
         r#"
+        WITH owner AS (
+            SELECT id FROM users WHERE id = $1 AND task_count < $9 FOR UPDATE
+        )
         INSERT INTO tasks (id, user_id, title, description)
-        SELECT $6, $1, $7, $8 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
+        SELECT $6, owner.id, $7, $8 FROM owner WHERE (SELECT token_gate($1, $2, $3, $4, $5))
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
         user,
         id,
         title,
-        description
+        description,
+        max
     )
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
 }
 
@@ -400,7 +408,8 @@ pub async fn delete_completed(
 }
 
 /// Puts back a task the user deleted (undo), under its old id and creation time.
-/// `None` if that id is taken.
+/// `None` if that id is taken, or the user already keeps `max` tasks (as `insert`).
+#[allow(clippy::too_many_arguments)]
 pub async fn restore(
     db: impl PgExecutor<'_>,
     user: &AuthUser,
@@ -409,12 +418,17 @@ pub async fn restore(
     description: Option<&str>,
     completed: bool,
     created_at: DateTime<Utc>,
+    max: i32,
 ) -> Result<Option<TaskRow>, sqlx::Error> {
     gated_query_as!(
         TaskRow,
         r#"
+        WITH owner AS (
+            SELECT id FROM users WHERE id = $1 AND task_count < $11 FOR UPDATE
+        )
         INSERT INTO tasks (id, user_id, title, description, completed, created_at)
-        SELECT $6, $1, $7, $8, $9, $10 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
+        SELECT $6, owner.id, $7, $8, $9, $10 FROM owner
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5))
         ON CONFLICT (id) DO NOTHING
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
@@ -423,7 +437,8 @@ pub async fn restore(
         title,
         description,
         completed,
-        created_at
+        created_at,
+        max
     )
     .fetch_optional(db)
     .await

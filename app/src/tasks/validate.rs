@@ -87,6 +87,21 @@ pub fn update(input: TaskUpdate) -> Result<ValidUpdate, AppError> {
     )
 }
 
+const LIMIT_RULE: &str = "Use a whole number from 1 to 1000.";
+
+/// A page holds 1 to 1000 tasks.
+pub fn limit_problem(limit: u32) -> Option<&'static str> {
+    (!(1..=PAGE_MAX).contains(&limit)).then_some(LIMIT_RULE)
+}
+
+/// The rules of a list query however it arrived (REST parameters, a server function's
+/// argument): the service checks every query with this.
+pub fn list(query: &ListQuery) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    field(&mut errors, "limit", limit_problem(query.limit));
+    result(errors, ())
+}
+
 /// Parses API.md's list parameters; an unknown value or a limit out of range is a 422.
 /// Parameters with other names are ignored.
 pub fn list_query<'a>(
@@ -113,12 +128,11 @@ pub fn list_query<'a>(
                 None => field(&mut errors, "order", Some("Use asc or desc.")),
             },
             "limit" => match value.parse::<u32>() {
-                Ok(limit) if (1..=PAGE_MAX).contains(&limit) => query.limit = limit,
-                _ => field(
-                    &mut errors,
-                    "limit",
-                    Some("Use a whole number from 1 to 1000."),
-                ),
+                Ok(limit) => {
+                    query.limit = limit;
+                    field(&mut errors, "limit", limit_problem(limit));
+                }
+                Err(_) => field(&mut errors, "limit", Some(LIMIT_RULE)),
             },
             "cursor" => query.cursor = Some(value.to_owned()),
             _ => {}

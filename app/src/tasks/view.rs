@@ -11,6 +11,7 @@ use super::{
 };
 use crate::{
     auth::api::sign_out,
+    drafts,
     error::AppError,
     session,
     ui::{describe, hydrated, set_page_title},
@@ -174,6 +175,8 @@ pub fn TasksPage() -> impl IntoView {
 
     let tasks = RwSignal::new(Vec::<Task>::new());
     let load = RwSignal::new(Load::Loading);
+    // An editor that was open when the session ended: opened again once, after loading.
+    let resume = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<Notice>);
     let serial = StoredValue::new(0u64);
     let navigate = use_navigate();
@@ -240,6 +243,7 @@ pub fn TasksPage() -> impl IntoView {
                 Ok(all) => {
                     tasks.set(all);
                     load.set(Load::Ready);
+                    resume.set(drafts::edit());
                 }
                 Err(AppError::Unauthorized) => {}
                 Err(error) => load.set(Load::Failed(describe(&error))),
@@ -298,8 +302,14 @@ pub fn TasksPage() -> impl IntoView {
         });
         spawn_local(async move {
             match update_task(id, Some(title), None, None).await {
-                Ok(task) => replace(task),
+                Ok(task) => {
+                    drafts::forget_edit();
+                    replace(task);
+                }
+                // Its text waits in the drafts for the person to sign in again.
+                Err(AppError::Unauthorized) => {}
                 Err(error) => {
+                    drafts::forget_edit();
                     replace(before);
                     fail(error);
                 }
@@ -383,6 +393,7 @@ pub fn TasksPage() -> impl IntoView {
                 // Signed out here whatever the server says: the token leaves this browser.
                 let _ = sign_out().await;
                 session::clear();
+                drafts::forget_all();
                 navigate("/sign-in", NavigateOptions::default());
             });
         }
@@ -438,7 +449,7 @@ pub fn TasksPage() -> impl IntoView {
             </div>
             <div class="loaded" class:hidden=move || load.with(|l| *l != Load::Ready)>
                 <Toolbar counts all_done status order on_toggle_all=toggle_all on_order=choose_order />
-                <TaskList visible status counts on_toggle=toggle on_rename=rename on_delete=remove />
+                <TaskList visible status counts resume on_toggle=toggle on_rename=rename on_delete=remove />
                 <ListFooter counts on_clear=clear />
             </div>
         </section>
@@ -529,6 +540,7 @@ fn TaskList(
     visible: Memo<Vec<Task>>,
     status: Memo<StatusFilter>,
     counts: Memo<Counts>,
+    resume: RwSignal<Option<(String, String)>>,
     on_toggle: Callback<String>,
     on_rename: Callback<(String, String)>,
     on_delete: Callback<String>,
@@ -548,7 +560,7 @@ fn TaskList(
                 key=|t| (t.id.clone(), t.title.clone(), t.completed, t.updated_at.clone())
                 let(task)
             >
-                <TaskItem task on_toggle on_rename on_delete />
+                <TaskItem task resume on_toggle on_rename on_delete />
             </For>
         </ul>
     }
@@ -619,6 +631,16 @@ fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let title_ref = NodeRef::<html::Input>::new();
     let hydrated = hydrated();
+    // What was being added when the session ended.
+    Effect::new(move |_| {
+        if let Some(text) = drafts::get(drafts::NEW_TITLE) {
+            title.set(text);
+        }
+        if let Some(text) = drafts::get(drafts::NEW_DESCRIPTION) {
+            description.set(text);
+            details.set(true);
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -642,6 +664,8 @@ fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
             match create_task(input).await {
                 Ok(task) => {
                     on_created.run(task);
+                    drafts::forget(drafts::NEW_TITLE);
+                    drafts::forget(drafts::NEW_DESCRIPTION);
                     title.set(String::new());
                     description.set(String::new());
                     details.set(false);
@@ -670,7 +694,9 @@ fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
                     node_ref=title_ref
                     prop:value=move || title.get()
                     on:input=move |ev| {
-                        title.set(event_target_value(&ev));
+                        let text = event_target_value(&ev);
+                        drafts::keep(drafts::NEW_TITLE, &text);
+                        title.set(text);
                         error.set(None);
                     }
                     aria-invalid=move || error.get().is_some().then_some("true")
@@ -693,7 +719,11 @@ fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
                     placeholder="Details (optional)"
                     rows="2"
                     prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        drafts::keep(drafts::NEW_DESCRIPTION, &text);
+                        description.set(text);
+                    }
                 ></textarea>
             </div>
         </form>
@@ -703,6 +733,7 @@ fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
 #[component]
 fn TaskItem(
     task: Task,
+    resume: RwSignal<Option<(String, String)>>,
     on_toggle: Callback<String>,
     on_rename: Callback<(String, String)>,
     on_delete: Callback<String>,
@@ -715,8 +746,8 @@ fn TaskItem(
     let title = StoredValue::new(task.title.clone());
     let error_id = format!("edit-{}-error", task.id);
 
-    let start = move || {
-        draft.set(title.get_value());
+    let start = move |text: String| {
+        draft.set(text);
         error.set(None);
         editing.set(true);
         request_animation_frame(move || {
@@ -738,11 +769,25 @@ fn TaskItem(
             }
             if text != title.get_value() {
                 on_rename.run((id.get_value(), text));
+                editing.set(false);
+                error.set(None);
+                return;
             }
         }
+        drafts::forget_edit();
         editing.set(false);
         error.set(None);
     };
+    // The editor that was open when the session ended, if it was this task's.
+    Effect::new(move |_| {
+        let mine = resume.with(|r| r.as_ref().is_some_and(|(task, _)| *task == id.get_value()));
+        if mine {
+            if let Some((_, text)) = resume.get_untracked() {
+                resume.set(None);
+                start(text);
+            }
+        }
+    });
 
     let done = task.completed;
     let label = task.title.clone();
@@ -757,7 +802,7 @@ fn TaskItem(
             />
             // The task and its editor are both there; the row's `editing` class shows
             // one (style/main.css).
-            <div class="body shown-idle" on:dblclick=move |_| start()>
+            <div class="body shown-idle" on:dblclick=move |_| start(title.get_value())>
                 <span class="title">{task.title.clone()}</span>
                 {task
                     .description
@@ -766,7 +811,7 @@ fn TaskItem(
                     .map(|d| view! { <span class="description">{d}</span> })}
             </div>
             <div class="actions shown-idle">
-                <button type="button" class="icon" on:click=move |_| start()
+                <button type="button" class="icon" on:click=move |_| start(title.get_value())
                     aria-label=format!("Edit {}", task.title)>"Edit"</button>
                 <button type="button" class="icon danger" on:click=move |_| on_delete.run(id.get_value())
                     aria-label=format!("Delete {}", task.title)>"Delete"</button>
@@ -779,7 +824,11 @@ fn TaskItem(
                     aria-invalid=move || error.get().is_some().then_some("true")
                     aria-describedby=error_id.clone()
                     prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        drafts::keep_edit(&id.get_value(), &text);
+                        draft.set(text);
+                    }
                     on:keydown=move |ev| match ev.key().as_str() {
                         "Enter" => finish(true),
                         "Escape" => finish(false),

@@ -37,12 +37,16 @@ const PROBLEM: &str = "application/problem+json";
     (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
     (status = 409, description = "An account with this email exists", body = Problem, content_type = PROBLEM),
     (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+    (status = 429, description = "Too many sign-ups from this client, or the server is busy hashing passwords; see Retry-After", body = Problem, content_type = PROBLEM,
+        headers(("Retry-After" = u64, description = "Seconds to wait"))),
 ))]
 async fn sign_up(
     State(state): State<AppState>,
+    parts: Parts,
     ApiJson(request): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, Json<AuthSession>), AppError> {
-    let session = state.auth.sign_up(request).await?;
+    let client = client_address(&parts, state.auth.config().trust_forwarded_for);
+    let session = state.auth.sign_up(request, &client).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -50,6 +54,7 @@ async fn sign_up(
 #[utoipa::path(post, path = "/auth/sign-in", tag = "identity", request_body = SignInRequest, responses(
     (status = 200, description = "Signed in", body = AuthSession),
     (status = 401, description = "Unknown email or wrong password (one answer for both)", body = Problem, content_type = PROBLEM),
+    (status = 422, description = "A missing field, or an email that cannot be one", body = Problem, content_type = PROBLEM),
     (status = 429, description = "Too many attempts; see Retry-After", body = Problem, content_type = PROBLEM,
         headers(("Retry-After" = u64, description = "Seconds to wait"))),
 ))]

@@ -3,7 +3,7 @@
 //! (`app::shell`); every other answer gets one that allows nothing.
 
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderValue},
     middleware::Next,
     response::Response,
@@ -13,9 +13,44 @@ use axum::{
 const NOTHING_ALLOWED: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-pub async fn headers(request: Request, next: Next) -> Response {
+/// What the headers depend on.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Send `Strict-Transport-Security`: the site is served over https (its
+    /// `AUTH_ISSUER` is an https URL), so browsers should never use plain http for it.
+    pub hsts: bool,
+}
+
+impl Policy {
+    pub fn for_issuer(issuer: &str) -> Self {
+        Policy {
+            hsts: issuer.starts_with("https://"),
+        }
+    }
+}
+
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+pub async fn headers(State(policy): State<Policy>, request: Request, next: Next) -> Response {
+    // Answers of the API and of server functions carry tokens and people's tasks: no
+    // cache, shared or private, may keep them. A route that may be cached says so.
+    let private = {
+        let path = request.uri().path();
+        path.starts_with("/api/") || path.starts_with("/rpc/")
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if private {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    if policy.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(NOTHING_ALLOWED));

@@ -9,7 +9,7 @@ use app::{
     state::AppState,
     tasks::{
         model::{CompletionChange, ListQuery, NewTask, Task, TaskUpdate},
-        service, validate,
+        validate,
     },
 };
 use axum::{
@@ -113,7 +113,7 @@ async fn list(
             validate::list_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         });
     let query = owner.vouch(&state, query).await?;
-    let page = service::list(&state.pool, &owner.user, &query).await?;
+    let page = state.tasks.list(&owner.user, &query).await?;
     let mut response = Json(page.tasks).into_response();
     if let Some(cursor) = page.next_cursor {
         let link = next_link(&state, &headers, owner.user.id(), &query, &cursor);
@@ -164,7 +164,7 @@ fn next_link(
         (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
         (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
         (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields; nothing written", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields, or the user already keeps TASKS_MAX_PER_USER tasks (10,000 by default); nothing written", body = Problem, content_type = PROBLEM),
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -172,7 +172,7 @@ async fn create(
     input: Result<ApiJson<NewTask>, AppError>,
 ) -> Result<Response, AppError> {
     let ApiJson(input) = owner.vouch(&state, input).await?;
-    let task = service::create(&state.pool, &owner.user, input).await?;
+    let task = state.tasks.create(&owner.user, input).await?;
     let location = format!("{}/{}", collection_path(owner.user.id()), task.id);
     let mut response = (StatusCode::CREATED, Json(task)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -192,9 +192,7 @@ async fn create(
         (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
     ))]
 async fn read(State(state): State<AppState>, owner: Owner) -> Result<Json<Task>, AppError> {
-    Ok(Json(
-        service::get(&state.pool, &owner.user, &owner.task_id).await?,
-    ))
+    Ok(Json(state.tasks.get(&owner.user, &owner.task_id).await?))
 }
 
 /// Replaces the title; an omitted description or completed is kept, a null
@@ -218,7 +216,10 @@ async fn replace(
 ) -> Result<Json<Task>, AppError> {
     let ApiJson(update) = owner.vouch(&state, update).await?;
     Ok(Json(
-        service::replace(&state.pool, &owner.user, &owner.task_id, update).await?,
+        state
+            .tasks
+            .replace(&owner.user, &owner.task_id, update)
+            .await?,
     ))
 }
 
@@ -249,7 +250,10 @@ async fn complete(
     });
     let change = owner.vouch(&state, change).await?;
     Ok(Json(
-        service::set_completion(&state.pool, &owner.user, &owner.task_id, change).await?,
+        state
+            .tasks
+            .set_completion(&owner.user, &owner.task_id, change)
+            .await?,
     ))
 }
 
@@ -264,7 +268,7 @@ async fn complete(
         (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
     ))]
 async fn remove(State(state): State<AppState>, owner: Owner) -> Result<StatusCode, AppError> {
-    service::delete(&state.pool, &owner.user, &owner.task_id).await?;
+    state.tasks.delete(&owner.user, &owner.task_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,7 +6,7 @@ use crate::{
     tokens::{random_signing_key, sign},
 };
 use app::auth::trusted::TrustedIssuerConfig;
-use axum::{extract::State, http::StatusCode, routing::get, Json, Router};
+use axum::{extract::State, http::StatusCode, response::Redirect, routing::get, Json, Router};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
@@ -43,6 +43,11 @@ impl Issuer {
         };
         let router = Router::new()
             .route("/api/auth/jwks", get(serve_jwks))
+            .route(
+                "/moved",
+                get(|| async { Redirect::temporary("/api/auth/jwks") }),
+            )
+            .route("/padded", get(serve_padded_jwks))
             .with_state(issuer.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
         issuer
@@ -111,6 +116,16 @@ async fn serve_jwks(State(issuer): State<Issuer>) -> Result<Json<Value>, StatusC
         })
         .collect();
     Ok(Json(json!({ "keys": keys })))
+}
+
+/// The same set, grown past 64 KiB by keys of another type, which a reader skips.
+async fn serve_padded_jwks(State(issuer): State<Issuer>) -> Result<Json<Value>, StatusCode> {
+    let Json(mut set) = serve_jwks(State(issuer)).await?;
+    let filler = json!({"kty": "RSA", "kid": "filler", "e": "AQAB", "n": "A".repeat(1000)});
+    if let Some(keys) = set["keys"].as_array_mut() {
+        keys.extend(std::iter::repeat_n(filler, 80));
+    }
+    Ok(Json(set))
 }
 
 async fn spawn_trusting(pool: PgPool, trusted: TrustedIssuerConfig) -> TestApp {
@@ -294,4 +309,96 @@ async fn an_issuer_that_never_answers_is_refused_and_ours_work(pool: PgPool) {
         app.me(own["token"].as_str().expect("token")).await.status(),
         200
     );
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_set_behind_a_redirect_or_past_64_kib_is_not_read(pool: PgPool) {
+    let issuer = Issuer::start().await;
+    for path in ["/moved", "/padded"] {
+        let mut trusted = issuer.config();
+        trusted.jwks_url = format!("{}{path}", issuer.base_url);
+        let app = spawn_trusting(pool.clone(), trusted).await;
+        let token = issuer.token("ba-key-1", "EdDSA", json!({"sub": "ba_elsewhere"}));
+        assert_unauthorized(app.me(&token).await).await;
+    }
+    // The same keys served plainly verify.
+    let app = spawn_trusting(pool, issuer.config()).await;
+    let token = issuer.token("ba-key-1", "EdDSA", json!({"sub": "ba_elsewhere"}));
+    assert_eq!(app.me(&token).await.status(), 200);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_failed_refetch_keeps_the_keys_that_are_still_fresh(pool: PgPool) {
+    let issuer = Issuer::start().await;
+    let mut trusted = issuer.config();
+    trusted.min_refetch_gap = Duration::ZERO;
+    let app = spawn_trusting(pool, trusted).await;
+    let token = issuer.token("ba-key-1", "EdDSA", json!({"sub": "ba_steady"}));
+    assert_eq!(app.me(&token).await.status(), 200);
+
+    // The source goes down; anyone can send an unknown kid, which makes a refetch fail.
+    issuer.up.store(false, Ordering::SeqCst);
+    let unknown = issuer.token("nope", "EdDSA", json!({"sub": "ba_steady"}));
+    assert_unauthorized(app.me(&unknown).await).await;
+    assert_eq!(issuer.fetches(), 2);
+    assert_eq!(
+        app.me(&token).await.status(),
+        200,
+        "the fresh set still serves"
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_name_or_email_that_breaks_our_rules_is_refused_not_a_500(pool: PgPool) {
+    let issuer = Issuer::start().await;
+    let app = spawn_trusting(pool.clone(), issuer.config()).await;
+    let long_name = "n".repeat(101);
+    for (i, claims) in [
+        json!({"name": "Null\u{0}Byte"}),
+        json!({"name": "Bell\u{7}"}),
+        json!({"name": long_name}),
+        json!({"email": "not an email"}),
+        json!({"email": format!("{}@example.com", "e".repeat(300))}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let sub = format!("ba_bad_profile_{i}");
+        let mut claims = claims;
+        claims["sub"] = json!(sub);
+        let token = issuer.token("ba-key-1", "EdDSA", claims.clone());
+        for _ in 0..2 {
+            assert_unauthorized(app.me(&token).await).await;
+        }
+        assert!(user_rows(&pool, &sub).await.is_empty(), "{claims}");
+    }
+    // Empty ones are only not known yet.
+    let token = issuer.token(
+        "ba-key-1",
+        "EdDSA",
+        json!({"sub": "ba_blank", "name": "  ", "email": ""}),
+    );
+    assert_eq!(app.me(&token).await.status(), 200);
+}
+
+/// A sign-out is remembered under its issuer: another issuer's token that happens to
+/// carry the same `jti` is not signed out with it.
+#[sqlx::test(migrations = false)]
+async fn a_sign_out_refuses_only_its_own_issuers_token_id(pool: PgPool) {
+    let issuer = Issuer::start().await;
+    let app = spawn_trusting(pool, issuer.config()).await;
+    let own = app.new_user().await;
+    let own = own["token"].as_str().expect("token");
+    let jti = crate::tokens::claims_of(own)["jti"].clone();
+    assert_eq!(app.sign_out(own).await.status(), 204);
+    assert_unauthorized(app.me(own).await).await;
+
+    let external = issuer.token(
+        "ba-key-1",
+        "EdDSA",
+        json!({"sub": "ba_same_jti", "jti": jti}),
+    );
+    assert_eq!(app.me(&external).await.status(), 200);
+    assert_eq!(app.sign_out(&external).await.status(), 204);
+    assert_unauthorized(app.me(&external).await).await;
 }

@@ -1,4 +1,7 @@
-use app::auth::config::{AuthConfig, ThrottleConfig};
+use app::{
+    auth::config::{AuthConfig, ThrottleConfig},
+    tasks::service::TaskLimits,
+};
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -113,8 +116,9 @@ pub fn test_config() -> Config {
     let mut auth = AuthConfig::new(ISSUER, AUDIENCE);
     auth.throttle = ThrottleConfig {
         window: Duration::from_secs(900),
-        max_per_email: 5,
         max_per_client: 30,
+        max_per_client_email: 5,
+        ..ThrottleConfig::default()
     };
     Config {
         leptos_options: LeptosOptions::builder()
@@ -130,6 +134,7 @@ pub fn test_config() -> Config {
         },
         auth,
         limits: Limits::default(),
+        tasks: TaskLimits::default(),
     }
 }
 
@@ -215,7 +220,7 @@ pub fn start_binary_at(url: &str, env: &[(&str, &str)]) -> tokio::process::Child
         .env("LEPTOS_OUTPUT_NAME", "todo")
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
-        .env("AUTH_SIGN_IN_MAX_PER_EMAIL", "5")
+        .env("AUTH_SIGN_IN_MAX_PER_CLIENT_EMAIL", "5")
         .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)

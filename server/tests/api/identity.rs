@@ -179,10 +179,14 @@ async fn a_taken_email_is_409_however_it_is_cased_or_padded(pool: PgPool) {
     assert_eq!(count_users(&pool).await, 1);
 }
 
+/// Thirty: as many as the sign-up lane's queue holds on two cores, so that each one is
+/// hashed and races to the insert, where the unique index decides.
 #[sqlx::test(migrations = false)]
-async fn fifty_racing_sign_ups_with_one_email_make_one_account(pool: PgPool) {
-    let app = spawn_app(pool.clone()).await;
-    let attempts = (0..50).map(|i| {
+async fn thirty_racing_sign_ups_with_one_email_make_one_account(pool: PgPool) {
+    let mut config = crate::helpers::test_config();
+    config.auth.throttle.max_sign_ups_per_client = 100;
+    let app = crate::helpers::spawn_app_with(pool.clone(), config).await;
+    let attempts = (0..30).map(|i| {
         let email = if i % 2 == 0 {
             "Race@Example.com"
         } else {
@@ -202,7 +206,7 @@ async fn fifty_racing_sign_ups_with_one_email_make_one_account(pool: PgPool) {
     );
     assert_eq!(
         statuses.iter().filter(|&&s| s == 409).count(),
-        49,
+        29,
         "{statuses:?}"
     );
     let users: i64 =
@@ -254,112 +258,6 @@ async fn unknown_email_and_wrong_password_get_the_same_401(pool: PgPool) {
         .post_json("/api/auth/sign-in", &json!({"email": "known@example.com"}))
         .await;
     assert_eq!(response.status(), 422);
-}
-
-#[sqlx::test(migrations = false)]
-async fn failed_sign_ins_are_limited_per_email_with_retry_after(pool: PgPool) {
-    let app = spawn_app(pool).await;
-    app.sign_up_as("target@example.com", PASSWORD, "Target")
-        .await;
-    for _ in 0..5 {
-        assert_eq!(
-            app.sign_in_as("target@example.com", "wrong guess")
-                .await
-                .status(),
-            401
-        );
-    }
-    // Now even the right password waits: the limit is on the email, not on guesses.
-    let response = app.sign_in_as("target@example.com", PASSWORD).await;
-    assert_eq!(response.status(), 429);
-    let retry_after: u64 = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .expect("a Retry-After in seconds");
-    assert!((1..=900).contains(&retry_after), "{retry_after}");
-    assert_eq!(problem(response).await["status"], 429);
-
-    // Another email from the same client is not locked by this one.
-    app.sign_up_as("other@example.com", PASSWORD, "Other").await;
-    assert_eq!(
-        app.sign_in_as("other@example.com", PASSWORD).await.status(),
-        200
-    );
-}
-
-#[sqlx::test(migrations = false)]
-async fn parallel_guesses_cannot_slip_past_the_limit(pool: PgPool) {
-    let app = spawn_app(pool).await;
-    app.sign_up_as("target@example.com", PASSWORD, "Target")
-        .await;
-    let guesses = (0..20).map(|_| app.sign_in_as("target@example.com", "guess"));
-    let statuses: Vec<u16> = futures::future::join_all(guesses)
-        .await
-        .iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    // Exactly the allowed five were checked; every other one waits.
-    assert_eq!(
-        statuses.iter().filter(|&&s| s == 401).count(),
-        5,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|&&s| s == 429).count(),
-        15,
-        "{statuses:?}"
-    );
-}
-
-#[sqlx::test(migrations = false)]
-async fn failed_sign_ins_are_limited_per_client_address(pool: PgPool) {
-    let mut config = crate::helpers::test_config();
-    config.auth.throttle.max_per_client = 3;
-    let app = crate::helpers::spawn_app_with(pool, config).await;
-    for i in 0..3 {
-        let email = format!("guess-{i}@example.com");
-        assert_eq!(app.sign_in_as(&email, "wrong guess").await.status(), 401);
-    }
-    let response = app.sign_in_as("fresh@example.com", "wrong guess").await;
-    assert_eq!(response.status(), 429);
-    assert!(response.headers().contains_key("retry-after"));
-}
-
-#[sqlx::test(migrations = false)]
-async fn a_successful_sign_in_starts_the_email_count_over(pool: PgPool) {
-    let app = spawn_app(pool).await;
-    app.sign_up_as("forgetful@example.com", PASSWORD, "Forgetful")
-        .await;
-    for _ in 0..4 {
-        assert_eq!(
-            app.sign_in_as("forgetful@example.com", "wrong")
-                .await
-                .status(),
-            401
-        );
-    }
-    assert_eq!(
-        app.sign_in_as("forgetful@example.com", PASSWORD)
-            .await
-            .status(),
-        200
-    );
-    for _ in 0..4 {
-        assert_eq!(
-            app.sign_in_as("forgetful@example.com", "wrong")
-                .await
-                .status(),
-            401
-        );
-    }
-    assert_eq!(
-        app.sign_in_as("forgetful@example.com", PASSWORD)
-            .await
-            .status(),
-        200
-    );
 }
 
 #[sqlx::test(migrations = false)]

@@ -174,6 +174,61 @@ async fn every_answer_carries_the_security_headers(pool: PgPool) {
     assert!(header(&response, "content-security-policy").starts_with("default-src 'none'"));
 }
 
+/// Answers that carry a token or someone's data are never kept by a cache; an https
+/// site tells browsers to come back over https only.
+#[sqlx::test(migrations = false)]
+async fn api_answers_are_never_cached_and_an_https_site_sends_hsts(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let sign_up = app
+        .sign_up_as("cache@example.com", "a long and unusual secret", "Cache")
+        .await;
+    assert_eq!(header(&sign_up, "cache-control"), "no-store");
+    let session: serde_json::Value = sign_up.json().await.expect("JSON");
+    let token = session["token"].as_str().expect("token");
+    let user_id = session["user"]["id"].as_str().expect("id");
+    let sign_in = app
+        .sign_in_as("cache@example.com", "a long and unusual secret")
+        .await;
+    let me = app.me(token).await;
+    let tasks = app
+        .get_authorized(&format!("/api/{user_id}/tasks"), &format!("Bearer {token}"))
+        .await;
+    let refused = app.get("/api/me").await;
+    let rpc = app
+        .client
+        .post(app.url("/rpc/auth/me"))
+        .bearer_auth(token)
+        .header("content-type", "application/x-postcard")
+        .body(Vec::new())
+        .send()
+        .await
+        .expect("request");
+    for (what, response) in [
+        ("sign-in", &sign_in),
+        ("me", &me),
+        ("tasks", &tasks),
+        ("401", &refused),
+        ("server function", &rpc),
+    ] {
+        assert_eq!(header(response, "cache-control"), "no-store", "{what}");
+        assert_eq!(
+            header(response, "strict-transport-security"),
+            "max-age=31536000; includeSubDomains",
+            "{what}"
+        );
+    }
+    // The public keys may be cached a while.
+    let jwks = app.get("/api/auth/jwks").await;
+    assert_eq!(header(&jwks, "cache-control"), "public, max-age=300");
+
+    // A site whose issuer is not an https URL (a local one) sends no HSTS.
+    let mut config = test_config();
+    config.auth.issuer = "todo-app".into();
+    let local = spawn_app_with(pool, config).await;
+    let response = local.get("/healthz").await;
+    assert!(!response.headers().contains_key("strict-transport-security"));
+}
+
 /// A page allows the one inline script that carries its nonce, and the bundle.
 #[sqlx::test(migrations = false)]
 async fn a_page_allows_only_its_own_scripts(pool: PgPool) {

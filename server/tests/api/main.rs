@@ -4,6 +4,7 @@
 mod assets;
 mod cluster;
 mod external;
+mod gate;
 mod helpers;
 mod identity;
 mod instances;
@@ -15,6 +16,9 @@ mod pages;
 mod properties;
 mod proxy;
 mod restart;
+mod restore;
 mod rpc;
+mod task_limits;
 mod tasks;
+mod throttle;
 mod tokens;

@@ -5,6 +5,7 @@ use crate::{
     helpers::{assert_unauthorized, spawn_app},
     tokens::spawn_app_with_key_file,
 };
+use app::auth::keys::KeySource;
 use serde_json::Value;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -93,7 +94,10 @@ async fn a_key_file_survives_restarts_too(pool: PgPool) {
     drop(first);
 
     let mut config = crate::helpers::test_config();
-    config.auth.signing_key_file = Some(file.0.clone());
+    config.auth.keys = KeySource::File {
+        signing: file.0.clone(),
+        previous: Vec::new(),
+    };
     let second = crate::helpers::spawn_app_with(pool, config).await;
     assert_eq!(second.me(&token).await.status(), 200);
     let jwks: Value = second

@@ -22,7 +22,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use sqlx::PgPool;
 
 /// Calls a server function as the web app does: POST, a postcard body, the bearer token.
-async fn call(
+pub async fn call(
     app: &TestApp,
     path: &str,
     args: &impl Serialize,
@@ -41,13 +41,13 @@ async fn call(
     request.send().await.expect("request failed")
 }
 
-async fn ok<T: DeserializeOwned>(response: reqwest::Response) -> T {
+pub async fn ok<T: DeserializeOwned>(response: reqwest::Response) -> T {
     assert_eq!(response.status(), 200);
     let bytes = response.bytes().await.expect("body");
     postcard::from_bytes(&bytes).expect("postcard")
 }
 
-async fn refused(response: reqwest::Response, status: u16) -> AppError {
+pub async fn refused(response: reqwest::Response, status: u16) -> AppError {
     assert_eq!(response.status(), status);
     AppError::de(response.bytes().await.expect("body"))
 }
@@ -63,7 +63,7 @@ fn sign_up_args(email: &str) -> SignUp {
 }
 
 /// A new account's session, made through the sign-up server function.
-async fn signed_up(app: &TestApp, email: &str) -> AuthSession {
+pub async fn signed_up(app: &TestApp, email: &str) -> AuthSession {
     ok(call(app, "/rpc/auth/sign-up", &sign_up_args(email), None).await).await
 }
 

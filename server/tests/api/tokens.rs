@@ -2,7 +2,7 @@
 //! with `WWW-Authenticate: Bearer`, and a body that does not say which check failed.
 
 use crate::helpers::{assert_unauthorized, spawn_app, spawn_app_with, test_config, TestApp};
-use app::auth::keys::thumbprint;
+use app::auth::keys::{thumbprint, KeySource};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::pkcs8::{spki::der::pem::LineEnding, EncodePrivateKey};
 use ed25519_dalek::{Signer, SigningKey};
@@ -11,6 +11,11 @@ use sqlx::PgPool;
 
 fn b64(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+/// The payload of a token.
+pub fn claims_of(token: &str) -> Value {
+    decode(token, 1)
 }
 
 fn decode(token: &str, index: usize) -> Value {
@@ -154,7 +159,10 @@ pub async fn spawn_app_with_key_file(
     let pem = key.to_pkcs8_pem(LineEnding::LF).expect("PEM");
     let path = tempfile_path::TempPath::new("signing-key.pem", pem.as_bytes());
     let mut config = test_config();
-    config.auth.signing_key_file = Some(path.0.clone());
+    config.auth.keys = KeySource::File {
+        signing: path.0.clone(),
+        previous: Vec::new(),
+    };
     let app = spawn_app_with(pool, config).await;
     let kid = thumbprint(&key.verifying_key());
     (app, key, kid, path)
@@ -241,4 +249,111 @@ async fn our_signature_on_wrong_claims_is_still_401(pool: PgPool) {
     // Signed out: revoked until it expires.
     assert_eq!(app.sign_out(token).await.status(), 204);
     assert_unauthorized(app.me(token).await).await;
+}
+
+/// An app in key-file mode whose database already holds keys, as after a leak or a
+/// write by someone who can insert rows: `current` and `next`, both with private keys.
+async fn planted_keys(pool: &PgPool) -> Vec<(SigningKey, String)> {
+    server::db::migrate(pool).await.expect("migrations");
+    let mut planted = Vec::new();
+    for state in ["current", "next"] {
+        let key = random_signing_key();
+        let kid = thumbprint(&key.verifying_key());
+        sqlx::query("INSERT INTO signing_keys (kid, private_key, state) VALUES ($1, $2, $3)")
+            .bind(&kid)
+            .bind(key.to_pkcs8_der().expect("DER").as_bytes().to_vec())
+            .bind(state)
+            .execute(pool)
+            .await
+            .expect("plant a key");
+        planted.push((key, kid));
+    }
+    planted
+}
+
+fn jwks_kids(jwks: &Value) -> Vec<String> {
+    let mut kids: Vec<String> = jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["kid"].as_str().expect("kid").to_owned())
+        .collect();
+    kids.sort();
+    kids
+}
+
+#[sqlx::test(migrations = false)]
+async fn in_key_file_mode_keys_in_the_database_sign_nothing_that_verifies(pool: PgPool) {
+    let planted = planted_keys(&pool).await;
+    let (app, _key, kid, _file) = spawn_app_with_key_file(pool).await;
+    let session = app.new_user().await;
+    let token = session["token"].as_str().expect("token");
+    assert_eq!(decode(token, 0)["kid"], kid.as_str());
+    let claims = decode(token, 1);
+
+    for (key, planted_kid) in &planted {
+        let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": planted_kid});
+        let forged = sign(key, &header, &claims);
+        assert_unauthorized(app.me(&forged).await).await;
+    }
+    // An unknown kid makes no instance reread the database for keys, however long it waits.
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    let (key, planted_kid) = &planted[0];
+    let forged = sign(key, &json!({"alg": "EdDSA", "kid": planted_kid}), &claims);
+    assert_unauthorized(app.me(&forged).await).await;
+
+    let jwks: Value = app.get("/api/auth/jwks").await.json().await.expect("JSON");
+    assert_eq!(jwks_kids(&jwks), [kid], "only the file's key is published");
+    assert_eq!(app.me(token).await.status(), 200);
+}
+
+#[sqlx::test(migrations = false)]
+async fn in_key_file_mode_the_listed_previous_public_keys_verify_and_nothing_else(pool: PgPool) {
+    use ed25519_dalek::pkcs8::EncodePublicKey;
+    // The key of the file before a rotation, listed by the operator; and another one.
+    let previous = random_signing_key();
+    let previous_kid = thumbprint(&previous.verifying_key());
+    let previous_pem = previous
+        .verifying_key()
+        .to_public_key_pem(LineEnding::LF)
+        .expect("PEM");
+    let previous_file = tempfile_path::TempPath::new("previous.pem", previous_pem.as_bytes());
+    let current = random_signing_key();
+    let current_kid = thumbprint(&current.verifying_key());
+    let current_pem = current.to_pkcs8_pem(LineEnding::LF).expect("PEM");
+    let current_file = tempfile_path::TempPath::new("signing.pem", current_pem.as_bytes());
+    let mut config = test_config();
+    config.auth.keys = KeySource::File {
+        signing: current_file.0.clone(),
+        previous: vec![previous_file.0.clone()],
+    };
+    let app = spawn_app_with(pool, config).await;
+
+    let session = app.new_user().await;
+    let token = session["token"].as_str().expect("token");
+    assert_eq!(decode(token, 0)["kid"], current_kid.as_str());
+    let claims = decode(token, 1);
+    let old = sign(
+        &previous,
+        &json!({"alg": "EdDSA", "kid": previous_kid}),
+        &claims,
+    );
+    assert_eq!(
+        app.me(&old).await.status(),
+        200,
+        "a listed previous key verifies"
+    );
+    let stranger = random_signing_key();
+    let stranger_kid = thumbprint(&stranger.verifying_key());
+    let forged = sign(
+        &stranger,
+        &json!({"alg": "EdDSA", "kid": stranger_kid}),
+        &claims,
+    );
+    assert_unauthorized(app.me(&forged).await).await;
+
+    let jwks: Value = app.get("/api/auth/jwks").await.json().await.expect("JSON");
+    let mut expected = vec![current_kid, previous_kid];
+    expected.sort();
+    assert_eq!(jwks_kids(&jwks), expected);
 }
