@@ -4,83 +4,70 @@
 //! page puts it back. Each draft remembers whose it is; another account never sees it,
 //! and signing out forgets them all.
 
-/// The title and details of the task being added.
-pub const NEW_TITLE: &str = "new-title";
-pub const NEW_DESCRIPTION: &str = "new-description";
+/// The title and details of the task being added (session storage keys).
+pub const NEW_TITLE: &str = "todo.draft.new-title";
+pub const NEW_DESCRIPTION: &str = "todo.draft.new-description";
 /// The task whose title is being edited, and the text in its editor.
-pub const EDIT_ID: &str = "edit-id";
-pub const EDIT_TITLE: &str = "edit-title";
+pub const EDIT_ID: &str = "todo.draft.edit-id";
+pub const EDIT_TITLE: &str = "todo.draft.edit-title";
+/// Whose drafts they are: the user id of the session they were typed in.
+const OWNER: &str = "todo.draft.owner";
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use super::OWNER;
     use crate::session;
-
-    const PREFIX: &str = "todo.draft.";
-    const OWNER: &str = "todo.draft.owner";
 
     fn storage() -> web_sys::Storage {
         use gloo_storage::Storage;
         gloo_storage::SessionStorage::raw()
     }
 
-    pub fn keep(name: &str, text: &str) {
+    pub fn keep(key: &str, text: &str) {
         let storage = storage();
-        if text.is_empty() {
-            let _ = storage.remove_item(&format!("{PREFIX}{name}"));
-            return;
+        if let Some(owner) = session::user_id() {
+            let _ = storage.set_item(OWNER, &owner);
+            let _ = storage.set_item(key, text);
         }
-        let Some(owner) = session::user_id() else {
-            return;
-        };
-        let _ = storage.set_item(OWNER, &owner);
-        let _ = storage.set_item(&format!("{PREFIX}{name}"), text);
     }
 
-    pub fn get(name: &str) -> Option<String> {
+    pub fn get(key: &str) -> Option<String> {
         let storage = storage();
-        let owner = storage.get_item(OWNER).ok().flatten()?;
-        if session::user_id().as_deref() != Some(owner.as_str()) {
+        let owner = storage.get_item(OWNER).ok().flatten();
+        if owner.is_none() || owner != session::user_id() {
             return None;
         }
         storage
-            .get_item(&format!("{PREFIX}{name}"))
+            .get_item(key)
             .ok()
             .flatten()
             .filter(|text| !text.is_empty())
     }
 
-    pub fn forget(name: &str) {
-        let _ = storage().remove_item(&format!("{PREFIX}{name}"));
-    }
-
-    pub fn forget_all() {
-        let storage = storage();
-        for name in [
-            super::NEW_TITLE,
-            super::NEW_DESCRIPTION,
-            super::EDIT_ID,
-            super::EDIT_TITLE,
-        ] {
-            forget(name);
-        }
-        let _ = storage.remove_item(OWNER);
+    pub fn forget(key: &str) {
+        let _ = storage().remove_item(key);
     }
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{forget, forget_all, get, keep};
+pub use browser::{forget, get, keep};
 
 // Server rendering has no session storage: nothing is kept or found.
 #[cfg(not(feature = "hydrate"))]
-pub fn keep(_name: &str, _text: &str) {}
+pub fn keep(_key: &str, _text: &str) {}
 #[cfg(not(feature = "hydrate"))]
-pub fn get(_name: &str) -> Option<String> {
+pub fn get(_key: &str) -> Option<String> {
     None
 }
 #[cfg(not(feature = "hydrate"))]
-pub fn forget(_name: &str) {}
-#[cfg(not(feature = "hydrate"))]
-pub fn forget_all() {}
+pub fn forget(_key: &str) {}
+
+/// Signing out forgets every draft.
+pub fn forget_all() {
+    for key in [NEW_TITLE, NEW_DESCRIPTION, EDIT_ID, EDIT_TITLE, OWNER] {
+        forget(key);
+    }
+}
 
 /// Keeps the editor's text with the task it belongs to (one editor is open at a time).
 pub fn keep_edit(id: &str, text: &str) {

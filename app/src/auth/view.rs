@@ -17,10 +17,10 @@ use leptos_router::{
 };
 
 /// Where to go after signing in: `?next=` when it is a page of this site, else the
-/// tasks. It is resolved against the page by the browser's own URL parser, as a
-/// navigation to it would be (that parser drops tabs and line breaks, reads `\` as
-/// `/`): only a result on this origin, outside the API, is kept, and what is kept is
-/// that result's path, query and fragment, not the text as given.
+/// tasks. It is resolved by the browser's own URL parser, as a navigation to it would
+/// be (that parser drops tabs and line breaks, reads `\` as `/`): only a result on the
+/// origin it was resolved against, outside the API, is kept, and what is kept is that
+/// result's path, query and fragment, not the text as given.
 pub fn safe_next(next: Option<String>) -> String {
     #[cfg(feature = "hydrate")]
     if let Some(path) = next.as_deref().and_then(same_origin_page) {
@@ -33,14 +33,14 @@ pub fn safe_next(next: Option<String>) -> String {
 
 #[cfg(feature = "hydrate")]
 fn same_origin_page(next: &str) -> Option<String> {
-    let location = window().location();
-    let origin = location.origin().ok()?;
-    let url = web_sys::Url::new_with_base(next, &location.href().ok()?).ok()?;
+    // Resolved against a stand-in origin: whatever stays on it would stay on ours.
+    const HERE: &str = "https://here.invalid";
+    let url = web_sys::Url::new_with_base(next, HERE).ok()?;
     let path = url.pathname();
     let not_a_page = ["/api/", "/rpc/", "/pkg/"]
         .iter()
         .any(|prefix| path.starts_with(prefix));
-    (url.origin() == origin && path.starts_with('/') && !not_a_page)
+    (url.origin() == HERE && path.starts_with('/') && !not_a_page)
         .then(|| path + &url.search() + &url.hash())
 }
 

@@ -177,6 +177,7 @@ pub fn TasksPage() -> impl IntoView {
     let load = RwSignal::new(Load::Loading);
     // An editor that was open when the session ended: opened again once, after loading.
     let resume = RwSignal::new(None::<(String, String)>);
+    let adding = NewTaskFields::new();
     let notice = RwSignal::new(None::<Notice>);
     let serial = StoredValue::new(0u64);
     let navigate = use_navigate();
@@ -241,9 +242,11 @@ pub fn TasksPage() -> impl IntoView {
         spawn_local(async move {
             match fetch_all().await {
                 Ok(all) => {
+                    // Before the items are made: the one being edited opens as it is made.
+                    resume.set(drafts::edit());
+                    adding.restore();
                     tasks.set(all);
                     load.set(Load::Ready);
-                    resume.set(drafts::edit());
                 }
                 Err(AppError::Unauthorized) => {}
                 Err(error) => load.set(Load::Failed(describe(&error))),
@@ -425,7 +428,7 @@ pub fn TasksPage() -> impl IntoView {
         </header>
         <section class="tasks" aria-labelledby="tasks-heading">
             <h1 id="tasks-heading">"Tasks"</h1>
-            <NewTaskForm on_created=Callback::new(move |task: Task| tasks.update(|all| all.insert(0, task))) />
+            <NewTaskForm fields=adding on_created=Callback::new(move |task: Task| tasks.update(|all| all.insert(0, task))) />
             // All three states are in the page; the load state shows one. Toggling a
             // class is much less code in the browser bundle than a view per state.
             <ul
@@ -622,25 +625,46 @@ fn Notices(notice: RwSignal<Option<Notice>>, undo: Callback<Task>) -> impl IntoV
     .into_any()
 }
 
+/// What the add form holds, owned by the page so that it can put back what was being
+/// added when a session ended (`crate::drafts`), once the tasks have loaded.
+#[derive(Clone, Copy)]
+struct NewTaskFields {
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    details: RwSignal<bool>,
+}
+
+impl NewTaskFields {
+    fn new() -> Self {
+        NewTaskFields {
+            title: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            details: RwSignal::new(false),
+        }
+    }
+
+    fn restore(self) {
+        if let Some(text) = drafts::get(drafts::NEW_TITLE) {
+            self.title.set(text);
+        }
+        if let Some(text) = drafts::get(drafts::NEW_DESCRIPTION) {
+            self.description.set(text);
+            self.details.set(true);
+        }
+    }
+}
+
 #[component]
-fn NewTaskForm(on_created: Callback<Task>) -> impl IntoView {
-    let title = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let details = RwSignal::new(false);
+fn NewTaskForm(fields: NewTaskFields, on_created: Callback<Task>) -> impl IntoView {
+    let NewTaskFields {
+        title,
+        description,
+        details,
+    } = fields;
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let title_ref = NodeRef::<html::Input>::new();
     let hydrated = hydrated();
-    // What was being added when the session ended.
-    Effect::new(move |_| {
-        if let Some(text) = drafts::get(drafts::NEW_TITLE) {
-            title.set(text);
-        }
-        if let Some(text) = drafts::get(drafts::NEW_DESCRIPTION) {
-            description.set(text);
-            details.set(true);
-        }
-    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -778,16 +802,13 @@ fn TaskItem(
         editing.set(false);
         error.set(None);
     };
-    // The editor that was open when the session ended, if it was this task's.
-    Effect::new(move |_| {
-        let mine = resume.with(|r| r.as_ref().is_some_and(|(task, _)| *task == id.get_value()));
-        if mine {
-            if let Some((_, text)) = resume.get_untracked() {
-                resume.set(None);
-                start(text);
-            }
+    // The editor that was open when the session ended, if it was this task's. Items
+    // are made in the browser only, after the tasks load, so this hydrates nothing.
+    if resume.with_untracked(|r| r.as_ref().is_some_and(|(task, _)| *task == id.get_value())) {
+        if let Some((_, text)) = resume.try_update(Option::take).flatten() {
+            start(text);
         }
-    });
+    }
 
     let done = task.completed;
     let label = task.title.clone();
