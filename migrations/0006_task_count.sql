@@ -1,35 +1,29 @@
--- How many tasks each user keeps, so that the per-user limit is checked without counting
--- rows. Triggers keep it, whatever statement inserts or deletes tasks (a cascade
--- included); an insert that must respect the limit first locks the user's row
--- (`SELECT ... FOR UPDATE`) and compares, so concurrent inserts cannot pass it together.
-ALTER TABLE users ADD COLUMN task_count integer NOT NULL DEFAULT 0 CHECK (task_count >= 0);
+-- How many tasks each user keeps, so that the per-user limit (TASKS_MAX_PER_USER) is
+-- checked without counting rows. Its own table, not a column of `users`: every request
+-- reads the user's row (token_gate), and a row updated at every create would pile up
+-- versions that each of those reads walks.
+--
+-- A statement that inserts tasks counts them itself, in the same statement, with an
+-- upsert that adds one only while the count is under the limit: the row's lock makes
+-- racing creates see each other, and a create over the limit inserts nothing. Deletes
+-- (of any kind, cascades included) are counted by the trigger below.
+CREATE TABLE task_counts (
+    user_id text PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    tasks integer NOT NULL CHECK (tasks >= 0)
+);
 
-UPDATE users u SET task_count = c.n
-FROM (SELECT user_id, count(*) AS n FROM tasks GROUP BY user_id) c
-WHERE u.id = c.user_id;
+INSERT INTO task_counts (user_id, tasks)
+SELECT user_id, count(*) FROM tasks GROUP BY user_id;
 
-CREATE FUNCTION tasks_counted_in() RETURNS trigger
+CREATE FUNCTION tasks_uncounted() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
 BEGIN
-    UPDATE users u SET task_count = u.task_count + c.n
-    FROM (SELECT user_id, count(*) AS n FROM added GROUP BY user_id) c
-    WHERE u.id = c.user_id;
+    UPDATE task_counts c SET tasks = c.tasks - gone.n
+    FROM (SELECT user_id, count(*) AS n FROM removed GROUP BY user_id) gone
+    WHERE c.user_id = gone.user_id;
     RETURN NULL;
 END
 $$;
 
-CREATE FUNCTION tasks_counted_out() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
-BEGIN
-    UPDATE users u SET task_count = u.task_count - c.n
-    FROM (SELECT user_id, count(*) AS n FROM removed GROUP BY user_id) c
-    WHERE u.id = c.user_id;
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER tasks_counted_in AFTER INSERT ON tasks
-REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION tasks_counted_in();
-
-CREATE TRIGGER tasks_counted_out AFTER DELETE ON tasks
-REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION tasks_counted_out();
+CREATE TRIGGER tasks_uncounted AFTER DELETE ON tasks
+REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION tasks_uncounted();

@@ -1,10 +1,11 @@
--- POST /api/{user_id}/tasks: the one statement the server runs, gate, per-user limit
--- (the user's row locked, its count compared; the trigger of migration 0006 adds one)
--- and insert.
-WITH owner AS (
-    SELECT id FROM users WHERE id = :uid AND task_count < 2147483647 FOR UPDATE
+-- POST /api/{user_id}/tasks: the one statement the server runs: the gate, the count of
+-- the user's tasks raised while under the limit (migration 0006), and the insert.
+WITH counted AS (
+    INSERT INTO task_counts AS c (user_id, tasks) VALUES (:uid, 1)
+    ON CONFLICT (user_id) DO UPDATE SET tasks = c.tasks + 1 WHERE c.tasks < 2147483647
+    RETURNING user_id
 )
 INSERT INTO tasks (id, user_id, title, description)
-SELECT gen_random_uuid(), owner.id, 'Created under load', NULL FROM owner
+SELECT gen_random_uuid(), counted.user_id, 'Created under load', NULL FROM counted
 WHERE (SELECT token_gate(:uid, :iss, :jti, true, true))
 RETURNING id, user_id, title, description, completed, created_at, updated_at;

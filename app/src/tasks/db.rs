@@ -67,9 +67,9 @@ impl TaskRow {
     }
 }
 
-/// Inserts a task unless the user already keeps `max` tasks (`None` then). The user's
-/// row is locked first, so that concurrent inserts see each other's count
-/// (`users.task_count`, kept by triggers on `tasks`, migration 0006).
+/// Inserts a task unless the user already keeps `max` tasks (`None` then), counting
+/// it in `task_counts` (migration 0006) in the same statement: the upsert adds one only
+/// under `max`, and its row lock makes racing creates of one user see each other.
 pub async fn insert(
     db: impl PgExecutor<'_>,
     user: &AuthUser,
@@ -81,11 +81,14 @@ pub async fn insert(
     gated_query_as!(
         TaskRow,
         r#"
-        WITH owner AS (
-            SELECT id FROM users WHERE id = $1 AND task_count < $9 FOR UPDATE
+        WITH counted AS (
+            INSERT INTO task_counts AS c (user_id, tasks) VALUES ($1, 1)
+            ON CONFLICT (user_id) DO UPDATE SET tasks = c.tasks + 1 WHERE c.tasks < $9
+            RETURNING user_id
         )
         INSERT INTO tasks (id, user_id, title, description)
-        SELECT $6, owner.id, $7, $8 FROM owner WHERE (SELECT token_gate($1, $2, $3, $4, $5))
+        SELECT $6, counted.user_id, $7, $8 FROM counted
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5))
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
         user,
@@ -408,7 +411,9 @@ pub async fn delete_completed(
 }
 
 /// Puts back a task the user deleted (undo), under its old id and creation time.
-/// `None` if that id is taken, or the user already keeps `max` tasks (as `insert`).
+/// `None` if that id is taken, or the user already keeps `max` tasks. Unlike `insert`,
+/// the id may be taken, so the count is read under its row's lock first and only a
+/// task that was inserted is counted.
 #[allow(clippy::too_many_arguments)]
 pub async fn restore(
     db: impl PgExecutor<'_>,
@@ -423,14 +428,20 @@ pub async fn restore(
     gated_query_as!(
         TaskRow,
         r#"
-        WITH owner AS (
-            SELECT id FROM users WHERE id = $1 AND task_count < $11 FOR UPDATE
+        WITH inserted AS (
+            INSERT INTO tasks (id, user_id, title, description, completed, created_at)
+            SELECT $6, $1, $7, $8, $9, $10
+            WHERE (SELECT token_gate($1, $2, $3, $4, $5))
+              AND coalesce((SELECT tasks FROM task_counts WHERE user_id = $1 FOR UPDATE), 0) < $11
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id, user_id, title, description, completed, created_at, updated_at
+        ), counted AS (
+            INSERT INTO task_counts AS c (user_id, tasks) SELECT user_id, 1 FROM inserted
+            ON CONFLICT (user_id) DO UPDATE SET tasks = c.tasks + 1
         )
-        INSERT INTO tasks (id, user_id, title, description, completed, created_at)
-        SELECT $6, owner.id, $7, $8, $9, $10 FROM owner
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5))
-        ON CONFLICT (id) DO NOTHING
-        RETURNING id, user_id, title, description, completed, created_at, updated_at
+        SELECT id AS "id!", user_id AS "user_id!", title AS "title!", description,
+            completed AS "completed!", created_at AS "created_at!", updated_at AS "updated_at!"
+        FROM inserted
         "#,
         user,
         id,
