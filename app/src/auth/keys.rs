@@ -3,8 +3,8 @@
 //!
 //! With `AUTH_SIGNING_KEY_FILE`, the file's key is the only one that signs, and only it
 //! and the public keys the operator lists verify: the database is not trusted with keys.
-//! Without it the keys live in the database, so that restarts and
-//! every instance share them. Each key is `next` (published, not yet signing),
+//! Without it the keys live in the database, so that restarts and every instance share
+//! them. Each key is `next` (published, not yet signing),
 //! `current` (signing) or `retired` (published until every token it signed has
 //! expired). Publishing the next key ahead lets a rotation happen without a token that
 //! some instance cannot verify yet.
