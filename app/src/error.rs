@@ -1,6 +1,6 @@
 //! The one error type of the application layer.
 //!
-//! Server functions return it to the browser (JSON-encoded), and the REST layer in
+//! Server functions return it to the browser (in postcard), and the REST layer in
 //! `server` renders it as problem+json. It never carries SQL text, keys or stack traces:
 //! the `ssr`-only conversions below log the cause and keep only a category.
 
@@ -365,16 +365,57 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_has_its_own_status() {
-        assert_eq!(AppError::Unauthorized.status(), 401);
-        assert_eq!(AppError::field("title", "is empty").status(), 422);
-        assert_eq!(AppError::Unavailable.status(), 503);
-        assert_eq!(
-            AppError::Conflict {
-                detail: "taken".into()
-            }
-            .status(),
-            409
-        );
+    fn every_kind_has_its_status_and_title() {
+        let detail = || "d".to_owned();
+        let cases = [
+            (
+                AppError::BadRequest { detail: detail() },
+                400,
+                "Bad Request",
+            ),
+            (
+                AppError::Transport { message: detail() },
+                400,
+                "Bad Request",
+            ),
+            (AppError::Unauthorized, 401, "Unauthorized"),
+            (AppError::InvalidCredentials, 401, "Unauthorized"),
+            (AppError::Forbidden, 403, "Forbidden"),
+            (AppError::NotFound, 404, "Not Found"),
+            (AppError::MethodNotAllowed, 405, "Method Not Allowed"),
+            (AppError::Conflict { detail: detail() }, 409, "Conflict"),
+            (AppError::ContentTooLarge, 413, "Content Too Large"),
+            (
+                AppError::UnsupportedMediaType { detail: detail() },
+                415,
+                "Unsupported Media Type",
+            ),
+            (
+                AppError::field("title", "is empty"),
+                422,
+                "Unprocessable Content",
+            ),
+            (
+                AppError::LimitReached { detail: detail() },
+                422,
+                "Unprocessable Content",
+            ),
+            (
+                AppError::TooManyRequests {
+                    retry_after_secs: 1,
+                },
+                429,
+                "Too Many Requests",
+            ),
+            (AppError::Internal, 500, "Internal Server Error"),
+            (AppError::Unavailable, 503, "Service Unavailable"),
+        ];
+        for (error, status, title) in cases {
+            assert_eq!(
+                (error.status(), error.title()),
+                (status, title),
+                "{error:?}"
+            );
+        }
     }
 }

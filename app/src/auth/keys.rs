@@ -216,7 +216,7 @@ impl OwnKeys {
     }
 
     /// Rereads the keys from the database (keys from files never change).
-    pub async fn refresh(&self) -> Result<(), AppError> {
+    async fn refresh(&self) -> Result<(), AppError> {
         if !self.from_database {
             return Ok(());
         }

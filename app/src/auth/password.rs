@@ -98,9 +98,9 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-/// One Argon2id run takes a core for ~11 ms and 19 MiB. More runs at once than there
-/// are cores finish no sooner and multiply the memory (64 sign-ins at once would hold
-/// 1.2 GiB), so at most one per core runs.
+/// One Argon2id run takes a core for milliseconds (README, Identity) and 19 MiB. More
+/// runs at once than there are cores finish no sooner and multiply the memory (64
+/// sign-ins at once would hold 1.2 GiB), so at most one per core runs.
 static RUNNING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(cores())));
 
 struct LaneState {
@@ -288,7 +288,9 @@ mod tests {
 
     async fn no_more_argon2_runs_at_once_than_cores() {
         let (running, most) = tracker();
-        let runs: Vec<_> = (0..SIGN_IN_QUEUE_PER_CORE)
+        // Four per core: without the bound, the blocking pool would run them all at once
+        // whatever the number of cores.
+        let runs: Vec<_> = (0..cores() * 4)
             .map(|_| tracked(Lane::SignIn, &running, &most, Duration::from_millis(20)))
             .collect();
         for run in runs {

@@ -105,11 +105,6 @@ impl AuthService {
         self.keys.ring().jwks.clone()
     }
 
-    /// Rereads our keys now (after a rotation, say).
-    pub async fn refresh_keys(&self) -> Result<(), AppError> {
-        self.keys.refresh().await
-    }
-
     /// `client` is the caller's address (`throttle::client_key`), for the per-client
     /// limits.
     pub async fn sign_up(

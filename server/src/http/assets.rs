@@ -1,7 +1,6 @@
 //! The browser bundle under `/pkg/…` (the wasm, its JS glue, the stylesheet), served
 //! compressed: brotli at its best where the browser takes it, else gzip. The wasm is
-//! about 700 KB as built and about 200 KB as brotli, so this is most of what a first
-//! visit downloads.
+//! most of what a first visit downloads (README, Sizes).
 //!
 //! Each file is compressed once, off the async threads, and kept in memory with the
 //! size and modification time it was read at. Every request compares those with the

@@ -295,3 +295,60 @@ async fn a_signed_out_token_is_refused_by_every_task_server_function(pool: PgPoo
     .expect("the task");
     assert_eq!(stored, ("kept".to_owned(), false, 1));
 }
+
+/// The bulk server functions answer with what they changed: `complete-all` the tasks
+/// it changed (not those already so), `clear-completed` how many it deleted.
+#[sqlx::test(migrations = false)]
+async fn complete_all_and_clear_completed_answer_with_what_they_changed(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let session = signed_up(&app, "bulk@example.com").await;
+    let token = Some(session.token.as_str());
+    let mut made = Vec::new();
+    for title in ["one", "two", "three"] {
+        let create = CreateTask {
+            task: NewTask {
+                title: Some(title.into()),
+                description: None,
+            },
+        };
+        made.push(ok::<Task>(call(&app, "/rpc/tasks/create", &create, token).await).await);
+    }
+    let done = SetTaskCompletion {
+        id: made[0].id.clone(),
+        completed: Some(true),
+    };
+    let _: Task = ok(call(&app, "/rpc/tasks/complete", &done, token).await).await;
+
+    let all = SetAllCompleted { completed: true };
+    let changed: Vec<Task> = ok(call(&app, "/rpc/tasks/complete-all", &all, token).await).await;
+    let mut titles: Vec<&str> = changed.iter().map(|t| t.title.as_str()).collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["three", "two"], "only the tasks it changed");
+    assert!(changed.iter().all(|t| t.completed));
+    let again: Vec<Task> = ok(call(&app, "/rpc/tasks/complete-all", &all, token).await).await;
+    assert!(again.is_empty());
+
+    let cleared: u64 = ok(call(
+        &app,
+        "/rpc/tasks/clear-completed",
+        &ClearCompleted {},
+        token,
+    )
+    .await)
+    .await;
+    assert_eq!(cleared, 3);
+    let cleared: u64 = ok(call(
+        &app,
+        "/rpc/tasks/clear-completed",
+        &ClearCompleted {},
+        token,
+    )
+    .await)
+    .await;
+    assert_eq!(cleared, 0);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+}
