@@ -222,15 +222,28 @@ impl FromServerFnError for AppError {
         // error's status (400, as REST answers a malformed body), not leptos's 500.
         #[cfg(feature = "ssr")]
         if unreadable {
-            crate::state::set_status_of(&error);
+            set_status_of(&error);
         }
         error
+    }
+}
+
+/// Sets the HTTP status of the server function being answered to the error's, so that
+/// the status a browser sees is the one the REST API gives for the same failure.
+#[cfg(feature = "ssr")]
+pub fn set_status_of(error: &AppError) {
+    use leptos::prelude::use_context;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
     }
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::AppError;
+    use crate::auth::gate::{refusal, Refusal};
     use axum::{
         http::{header, HeaderValue, StatusCode},
         response::{IntoResponse, Response},
@@ -258,13 +271,20 @@ mod ssr {
         }
     }
 
+    /// Whatever the gate refused, the answer is the one 401. (`Unseen` is answered by
+    /// `auth::access::run`; met here, the row it made vanished in between, and the
+    /// token is as good as unknown.)
+    impl From<Refusal> for AppError {
+        fn from(refusal: Refusal) -> Self {
+            tracing::debug!(?refusal, "token refused by the gate");
+            AppError::Unauthorized
+        }
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
-            // The gate's `Unseen` is answered by `gate::run`; met here, the row it made
-            // vanished in between, and the token is as good as unknown.
-            if let Some(refusal) = crate::auth::gate::refusal(&error) {
-                tracing::debug!(?refusal, "token refused by the gate");
-                return AppError::Unauthorized;
+            if let Some(refused) = refusal(&error) {
+                return refused.into();
             }
             if is_unavailable(&error) {
                 tracing::warn!(error = %error, "database unavailable");

@@ -17,7 +17,7 @@ use std::future::Future;
 
 pub const TOKEN_KEY: &str = "todo.token";
 pub const USER_KEY: &str = "todo.user";
-/// The signed-in user's id: whose drafts (`crate::drafts`) this tab may show.
+/// The signed-in user's id: whose drafts this tab may show.
 pub const USER_ID_KEY: &str = "todo.user.id";
 /// Tells the server's renderer that a token is probably in local storage.
 pub const HINT_COOKIE: &str = "todo_signed_in";

@@ -42,16 +42,7 @@ pub fn app_state() -> Result<AppState, AppError> {
 /// status a browser sees is the one the REST API gives for the same failure.
 pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        set_status_of(error);
+        crate::error::set_status_of(error);
     }
     result
-}
-
-/// Sets the HTTP status of the server function being answered to the error's.
-pub fn set_status_of(error: &AppError) {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-            response.set_status(status);
-        }
-    }
 }

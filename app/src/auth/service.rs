@@ -2,8 +2,9 @@
 //! request. The REST routes and the server functions both call this, and nothing else.
 
 use super::{
+    access,
     config::AuthConfig,
-    db, gate,
+    db,
     identity::AuthUser,
     keys::{JwkSet, KeyError, OwnKeys},
     model::{AuthSession, SignInRequest, SignUpRequest, User},
@@ -223,7 +224,7 @@ impl AuthService {
 
     /// Refuses the user's token from now on, on every instance.
     pub async fn sign_out(&self, user: &AuthUser) -> Result<(), AppError> {
-        gate::run(&self.pool, user, || {
+        access::run(&self.pool, user, || {
             db::revoke(&self.pool, user, user.token_expires_at())
         })
         .await?;
@@ -232,7 +233,7 @@ impl AuthService {
     }
 
     pub async fn me(&self, user: &AuthUser) -> Result<User, AppError> {
-        gate::run(&self.pool, user, || db::user_of(&self.pool, user))
+        access::run(&self.pool, user, || db::user_of(&self.pool, user))
             .await?
             .map(|row| row.to_user())
             .ok_or(AppError::Unauthorized)

@@ -35,8 +35,6 @@ pub enum Rejection {
     /// An `email` or `name` that breaks the rules our own accounts keep.
     Profile,
     MissingTokenId,
-    Revoked,
-    IssuerMismatch,
 }
 
 impl From<Rejection> for AppError {

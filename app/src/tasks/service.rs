@@ -1,7 +1,7 @@
 //! Tasks as a service: the REST routes and the server functions both call
 //! `TaskService`, with the `AuthUser` of the request, and nothing else; every rule of a
 //! request is checked here, so the two paths cannot differ. Each call makes one round
-//! trip: its statement carries the gate (`auth::gate::run`); an answer found before the
+//! trip: its statement carries the gate (`auth::access::run`); an answer found before the
 //! statement (a bad query, body or id) is vouched for first, so a signed-out token gets
 //! 401.
 
@@ -12,7 +12,7 @@ use super::{
     validate,
 };
 use crate::{
-    auth::{gate, AuthUser},
+    auth::{access, AuthUser},
     error::AppError,
 };
 use chrono::{DateTime, Utc};
@@ -70,7 +70,7 @@ impl TaskService {
                 .map(|c| cursor::decode(c, query))
                 .transpose()
         });
-        let after = gate::vouch(pool, user, after).await?;
+        let after = access::vouch(pool, user, after).await?;
         let completed = match query.status {
             StatusFilter::All => None,
             StatusFilter::Pending => Some(false),
@@ -78,7 +78,7 @@ impl TaskService {
         };
         let limit = query.limit as usize;
         // One more than a page tells whether another page follows.
-        let mut rows = gate::run(pool, user, || {
+        let mut rows = access::run(pool, user, || {
             db::list(
                 pool,
                 user,
@@ -104,11 +104,11 @@ impl TaskService {
 
     pub async fn create(&self, user: &AuthUser, input: NewTask) -> Result<Task, AppError> {
         let pool = &self.pool;
-        let task = gate::vouch(pool, user, validate::new_task(input)).await?;
+        let task = access::vouch(pool, user, validate::new_task(input)).await?;
         // Time-ordered ids keep inserts at the end of the primary key index.
         let id = Uuid::now_v7();
         let max = self.max_per_user();
-        let row = gate::run(pool, user, || {
+        let row = access::run(pool, user, || {
             db::insert(
                 pool,
                 user,
@@ -124,8 +124,8 @@ impl TaskService {
 
     pub async fn get(&self, user: &AuthUser, id: &str) -> Result<Task, AppError> {
         let pool = &self.pool;
-        let id = gate::vouch(pool, user, task_id(id)).await?;
-        found(gate::run(pool, user, || db::get(pool, user, id)).await?)
+        let id = access::vouch(pool, user, task_id(id)).await?;
+        found(access::run(pool, user, || db::get(pool, user, id)).await?)
     }
 
     pub async fn replace(
@@ -136,10 +136,10 @@ impl TaskService {
     ) -> Result<Task, AppError> {
         let pool = &self.pool;
         let checked = task_id(id).and_then(|id| Ok((id, validate::update(input)?)));
-        let (id, update) = gate::vouch(pool, user, checked).await?;
+        let (id, update) = access::vouch(pool, user, checked).await?;
         let description = update.description.as_ref().map(|d| d.as_deref());
         found(
-            gate::run(pool, user, || {
+            access::run(pool, user, || {
                 db::update(pool, user, id, &update.title, description, update.completed)
             })
             .await?,
@@ -153,9 +153,9 @@ impl TaskService {
         change: CompletionChange,
     ) -> Result<Task, AppError> {
         let pool = &self.pool;
-        let id = gate::vouch(pool, user, task_id(id)).await?;
+        let id = access::vouch(pool, user, task_id(id)).await?;
         found(
-            gate::run(pool, user, || {
+            access::run(pool, user, || {
                 db::set_completed(pool, user, id, change.completed)
             })
             .await?,
@@ -164,8 +164,8 @@ impl TaskService {
 
     pub async fn delete(&self, user: &AuthUser, id: &str) -> Result<(), AppError> {
         let pool = &self.pool;
-        let id = gate::vouch(pool, user, task_id(id)).await?;
-        if gate::run(pool, user, || db::delete(pool, user, id)).await? {
+        let id = access::vouch(pool, user, task_id(id)).await?;
+        if access::run(pool, user, || db::delete(pool, user, id)).await? {
             Ok(())
         } else {
             Err(AppError::NotFound)
@@ -179,14 +179,14 @@ impl TaskService {
         completed: bool,
     ) -> Result<Vec<Task>, AppError> {
         let pool = &self.pool;
-        let rows = gate::run(pool, user, || db::set_all_completed(pool, user, completed)).await?;
+        let rows = access::run(pool, user, || db::set_all_completed(pool, user, completed)).await?;
         Ok(rows.into_iter().map(TaskRow::into_task).collect())
     }
 
     /// Deletes every completed task; returns how many went.
     pub async fn clear_completed(&self, user: &AuthUser) -> Result<u64, AppError> {
         let pool = &self.pool;
-        gate::run(pool, user, || db::delete_completed(pool, user)).await
+        access::run(pool, user, || db::delete_completed(pool, user)).await
     }
 
     /// Undo of a delete: the task comes back as it was, under its id. The content goes
@@ -204,13 +204,13 @@ impl TaskService {
             })?;
             Ok((id, valid))
         });
-        let (id, valid) = gate::vouch(pool, user, checked).await?;
+        let (id, valid) = access::vouch(pool, user, checked).await?;
         let created_at = restored_creation_time(&task.created_at);
         let (title, description) = (valid.title.as_str(), valid.description.as_deref());
         let max = self.max_per_user();
         // `None`: the id is taken, or the user has as many tasks as they may keep.
         let restore = |id| {
-            gate::run(pool, user, move || {
+            access::run(pool, user, move || {
                 db::restore(
                     pool,
                     user,
@@ -226,7 +226,7 @@ impl TaskService {
         if let Some(row) = restore(id).await? {
             return Ok(row.into_task());
         }
-        if gate::run(pool, user, || db::get(pool, user, id))
+        if access::run(pool, user, || db::get(pool, user, id))
             .await?
             .is_some()
         {

@@ -4,7 +4,7 @@
 use super::json::ApiJson;
 use super::openapi::Problem;
 use app::{
-    auth::{gate, AuthUser},
+    auth::{access, AuthUser},
     error::AppError,
     state::AppState,
     tasks::{
@@ -34,7 +34,7 @@ const PROBLEM: &str = "application/problem+json";
 
 /// The verified user, who must be the `{user_id}` of the URL (else 403), and the
 /// `{id}` of the task if the route has one. Extracted before any body is read, and
-/// every answer found before the task's statement runs is vouched for (`gate::vouch`),
+/// every answer found before the task's statement runs is vouched for (`access::vouch`),
 /// so that 401 comes before 403, 400 and 422 even for a signed-out token.
 struct Owner {
     user: AuthUser,
@@ -56,7 +56,7 @@ impl FromRequestParts<AppState> for Owner {
                     Err(AppError::Forbidden)
                 }
             });
-        let params = gate::vouch(&state.pool, &user, params).await?;
+        let params = access::vouch(&state.pool, &user, params).await?;
         Ok(Owner {
             user,
             task_id: params.get("id").cloned().unwrap_or_default(),
@@ -67,7 +67,7 @@ impl FromRequestParts<AppState> for Owner {
 impl Owner {
     /// A request's own answer, found before any statement ran, vouched for.
     async fn vouch<T>(&self, state: &AppState, result: Result<T, AppError>) -> Result<T, AppError> {
-        gate::vouch(&state.pool, &self.user, result).await
+        access::vouch(&state.pool, &self.user, result).await
     }
 }
 

@@ -109,7 +109,7 @@ pub async fn user_of(pool: &PgPool, user: &AuthUser) -> Result<Option<UserRow>, 
     .await
 }
 
-/// What the gate knows about a token and its subject, for `gate::admit`.
+/// What the gate knows about a token and its subject, for `access::admit`.
 #[derive(Debug)]
 pub struct Access {
     pub revoked: bool,
