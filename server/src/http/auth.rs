@@ -1,7 +1,7 @@
 //! The identity routes of API.md.
 
 use super::json::ApiJson;
-use super::openapi::Problem;
+use super::openapi::{Problem, PROBLEM};
 use app::{
     auth::{
         client_address,
@@ -28,8 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(jwks))
         .routes(routes!(me))
 }
-
-const PROBLEM: &str = "application/problem+json";
 
 /// Makes an account and signs it in.
 #[utoipa::path(post, path = "/auth/sign-up", tag = "identity", request_body = SignUpRequest, responses(

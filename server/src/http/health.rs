@@ -25,7 +25,7 @@ async fn healthz() -> Json<Value> {
 /// Answers 200 when the database answers within 2 s, else 503.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "The database answers"),
-    (status = 503, description = "The database does not answer", body = super::openapi::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "The database does not answer", body = super::openapi::Problem, content_type = super::openapi::PROBLEM),
 ))]
 async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
     let ping = async {

@@ -8,6 +8,9 @@ use utoipa::{
     Modify, OpenApi, ToSchema,
 };
 
+/// The media type of every error answer (RFC 9457).
+pub const PROBLEM: &str = "application/problem+json";
+
 /// RFC 9457 problem details: the body of every error.
 #[derive(Serialize, ToSchema)]
 pub struct Problem {

@@ -2,7 +2,7 @@
 //! call `app::tasks::service`, answer.
 
 use super::json::ApiJson;
-use super::openapi::Problem;
+use super::openapi::{Problem, PROBLEM};
 use app::{
     auth::{access, AuthUser},
     error::AppError,
@@ -29,8 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read, replace, remove))
         .routes(routes!(complete))
 }
-
-const PROBLEM: &str = "application/problem+json";
 
 /// The verified user, who must be the `{user_id}` of the URL (else 403), and the
 /// `{id}` of the task if the route has one. Extracted before any body is read, and

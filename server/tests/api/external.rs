@@ -1,9 +1,10 @@
 //! Tokens of a trusted external issuer shaped like Better Auth's: the test serves the
 //! issuer's JWK Set on 127.0.0.1 and mints the tokens itself.
 
-use crate::{
-    helpers::{assert_unauthorized, spawn_app_with, test_config, TestApp},
-    tokens::{random_signing_key, sign},
+use crate::helpers::{
+    assert_unauthorized, spawn_app_with, test_config,
+    tokens::{claims_of, random_signing_key, sign},
+    TestApp,
 };
 use app::auth::trusted::TrustedIssuerConfig;
 use axum::{extract::State, http::StatusCode, response::Redirect, routing::get, Json, Router};
@@ -389,7 +390,7 @@ async fn a_sign_out_refuses_only_its_own_issuers_token_id(pool: PgPool) {
     let app = spawn_trusting(pool, issuer.config()).await;
     let own = app.new_user().await;
     let own = own["token"].as_str().expect("token");
-    let jti = crate::tokens::claims_of(own)["jti"].clone();
+    let jti = claims_of(own)["jti"].clone();
     assert_eq!(app.sign_out(own).await.status(), 204);
     assert_unauthorized(app.me(own).await).await;
 

@@ -1,16 +1,12 @@
 //! Every row of API.md's identity table.
 
-use crate::helpers::{assert_unauthorized, count_users, problem, spawn_app, AUDIENCE, ISSUER};
+use crate::helpers::{
+    assert_unauthorized, count_users, problem, spawn_app, tokens::decode, AUDIENCE, ISSUER,
+    PASSWORD,
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::{json, Value};
 use sqlx::PgPool;
-
-const PASSWORD: &str = "a long and unusual secret";
-
-fn decode_segment(token: &str, index: usize) -> Value {
-    let segment = token.split('.').nth(index).expect("segment");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(segment).expect("base64url")).expect("JSON")
-}
 
 fn field_errors(body: &Value) -> Vec<String> {
     body["errors"]
@@ -45,10 +41,10 @@ async fn sign_up_answers_201_with_a_token_for_the_new_user(pool: PgPool) {
         .is_some_and(|t| t.ends_with('Z')));
 
     let token = session["token"].as_str().expect("token");
-    let header = decode_segment(token, 0);
+    let header = decode(token, 0);
     assert_eq!(header["alg"], "EdDSA");
     assert!(header["kid"].as_str().is_some_and(|k| !k.is_empty()));
-    let claims = decode_segment(token, 1);
+    let claims = decode(token, 1);
     assert_eq!(claims["sub"], id);
     assert_eq!(claims["email"], "ada@example.com");
     assert_eq!(claims["name"], "Ada Lovelace");
@@ -301,10 +297,7 @@ async fn the_jwks_publishes_the_key_that_verifies_our_tokens(pool: PgPool) {
     let app = spawn_app(pool).await;
     let session = app.new_user().await;
     let token = session["token"].as_str().expect("token");
-    let kid = decode_segment(token, 0)["kid"]
-        .as_str()
-        .expect("kid")
-        .to_owned();
+    let kid = decode(token, 0)["kid"].as_str().expect("kid").to_owned();
 
     let response = app.get("/api/auth/jwks").await;
     assert_eq!(response.status(), 200);

@@ -1,6 +1,8 @@
 //! What no request may exceed, and the headers every answer carries.
 
-use crate::helpers::{count_users, problem, spawn_app, spawn_app_with, test_config, TestApp};
+use crate::helpers::{
+    count_tasks, count_users, problem, spawn_app, spawn_app_with, test_config, TestApp,
+};
 use serde_json::json;
 use server::http::limits::Limits;
 use sqlx::PgPool;
@@ -15,13 +17,6 @@ async fn user_tasks(app: &TestApp) -> (String, String) {
     let token = session["token"].as_str().expect("token").to_owned();
     let path = format!("/api/{}/tasks", session["user"]["id"].as_str().expect("id"));
     (token, path)
-}
-
-async fn count_tasks(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM tasks")
-        .fetch_one(pool)
-        .await
-        .expect("count tasks")
 }
 
 async fn post_raw(app: &TestApp, path: &str, body: String, token: &str) -> reqwest::Response {

@@ -1,10 +1,7 @@
 //! Keys outlive the process: a token issued before a restart verifies after it, and
 //! instances on one database share the keys.
 
-use crate::{
-    helpers::{assert_unauthorized, spawn_app},
-    tokens::spawn_app_with_key_file,
-};
+use crate::helpers::{assert_unauthorized, spawn_app, tokens::spawn_app_with_key_file};
 use app::auth::keys::KeySource;
 use serde_json::Value;
 use sqlx::PgPool;

@@ -1,9 +1,9 @@
 //! Undo of a delete (`/rpc/tasks/restore`): the task comes back as it was, and the call
 //! tells nothing about other users' tasks.
 
-use crate::{
-    helpers::spawn_app,
+use crate::helpers::{
     rpc::{call, ok, refused, signed_up},
+    spawn_app,
 };
 use app::{
     error::AppError,

@@ -2,7 +2,11 @@
 //! the same service, the same verification, the same statuses. They speak postcard, as
 //! the browser does; these tests encode with the app's own argument types.
 
-use crate::helpers::{count_users, spawn_app, TestApp};
+use crate::helpers::{
+    count_users,
+    rpc::{call, ok, refused, sign_up_args, signed_up},
+    spawn_app,
+};
 use app::{
     auth::{
         api::{CurrentUser, SignIn, SignOut, SignUp},
@@ -17,55 +21,7 @@ use app::{
         model::{ListQuery, NewTask, Task, TaskPage},
     },
 };
-use leptos::server_fn::error::FromServerFnError;
-use serde::{de::DeserializeOwned, Serialize};
 use sqlx::PgPool;
-
-/// Calls a server function as the web app does: POST, a postcard body, the bearer token.
-pub async fn call(
-    app: &TestApp,
-    path: &str,
-    args: &impl Serialize,
-    token: Option<&str>,
-) -> reqwest::Response {
-    let body = postcard::to_allocvec(args).expect("encode");
-    let mut request = app
-        .client
-        .post(app.url(path))
-        .header("content-type", "application/x-postcard")
-        .header("accept", "application/x-postcard")
-        .body(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("request failed")
-}
-
-pub async fn ok<T: DeserializeOwned>(response: reqwest::Response) -> T {
-    assert_eq!(response.status(), 200);
-    let bytes = response.bytes().await.expect("body");
-    postcard::from_bytes(&bytes).expect("postcard")
-}
-
-pub async fn refused(response: reqwest::Response, status: u16) -> AppError {
-    assert_eq!(response.status(), status);
-    AppError::de(response.bytes().await.expect("body"))
-}
-
-fn sign_up_args(email: &str) -> SignUp {
-    SignUp {
-        request: SignUpRequest {
-            email: Some(email.into()),
-            password: Some("a long and unusual secret".into()),
-            name: Some("Rpc".into()),
-        },
-    }
-}
-
-/// A new account's session, made through the sign-up server function.
-pub async fn signed_up(app: &TestApp, email: &str) -> AuthSession {
-    ok(call(app, "/rpc/auth/sign-up", &sign_up_args(email), None).await).await
-}
 
 #[sqlx::test(migrations = false)]
 async fn sign_up_and_me_through_server_functions(pool: PgPool) {

@@ -1,9 +1,10 @@
 //! What one request and one user may ask of the tasks, the same on both paths: a page
 //! holds at most 1,000 tasks, and a user keeps at most `TASKS_MAX_PER_USER` tasks.
 
-use crate::{
-    helpers::{problem, spawn_app, spawn_app_with, test_config, TestApp},
+use crate::helpers::{
+    count_tasks, problem,
     rpc::{call, ok, refused, signed_up},
+    spawn_app, spawn_app_with, test_config, TestApp,
 };
 use app::{
     error::AppError,
@@ -15,13 +16,6 @@ use app::{
 };
 use serde_json::{json, Value};
 use sqlx::PgPool;
-
-async fn stored_tasks(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM tasks")
-        .fetch_one(pool)
-        .await
-        .expect("count tasks")
-}
 
 fn new_task(title: &str) -> CreateTask {
     CreateTask {
@@ -147,7 +141,7 @@ async fn a_user_keeps_at_most_the_configured_number_of_tasks_on_both_paths(pool:
     };
     let error = refused(call(&app, "/rpc/tasks/restore", &restore, token).await, 422).await;
     assert!(matches!(error, AppError::LimitReached { .. }), "{error:?}");
-    assert_eq!(stored_tasks(&pool).await, 5);
+    assert_eq!(count_tasks(&pool).await, 5);
 
     // A delete makes room for one.
     let deleted = app
@@ -159,7 +153,7 @@ async fn a_user_keeps_at_most_the_configured_number_of_tasks_on_both_paths(pool:
         .expect("request");
     assert_eq!(deleted.status(), 204);
     let _: Task = ok(call(&app, "/rpc/tasks/create", &new_task("again"), token).await).await;
-    assert_eq!(stored_tasks(&pool).await, 5);
+    assert_eq!(count_tasks(&pool).await, 5);
 }
 
 /// The count is checked under the user row's lock: creates racing at the limit cannot
@@ -197,7 +191,7 @@ async fn forty_racing_creates_never_pass_the_limit(pool: PgPool) {
         35,
         "{statuses:?}"
     );
-    assert_eq!(stored_tasks(&pool).await, 10);
+    assert_eq!(count_tasks(&pool).await, 10);
     assert_eq!(
         kept_count(&pool, &session.user.id).await,
         10,

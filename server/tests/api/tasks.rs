@@ -1,6 +1,6 @@
 //! The task routes of API.md, against the real server and database.
 
-use crate::helpers::{assert_unauthorized, problem, spawn_app, TestApp};
+use crate::helpers::{assert_unauthorized, count_tasks_of, problem, spawn_app, TestApp};
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -70,14 +70,6 @@ async fn list(app: &TestApp, user: &User, query: &str) -> (Vec<Value>, Option<St
             url
         });
     (response.json().await.expect("JSON"), next)
-}
-
-async fn count_tasks(pool: &PgPool, user_id: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM tasks WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
-        .expect("count")
 }
 
 fn ids(tasks: &[Value]) -> Vec<String> {
@@ -208,7 +200,7 @@ async fn the_full_cycle(pool: PgPool) {
             .status(),
         404
     );
-    assert_eq!(count_tasks(&pool, &ada.id).await, 0);
+    assert_eq!(count_tasks_of(&pool, &ada.id).await, 0);
 }
 
 #[sqlx::test(migrations = false)]
@@ -235,7 +227,7 @@ async fn bad_input_is_422_or_400_and_writes_nothing(pool: PgPool) {
     )
     .await;
     assert_eq!(task["user_id"], ada.id.as_str());
-    assert_eq!(count_tasks(&pool, &ada.id).await, 3);
+    assert_eq!(count_tasks_of(&pool, &ada.id).await, 3);
 
     let refused: Vec<(Value, &str)> = vec![
         (json!({}), "title"),
@@ -267,7 +259,7 @@ async fn bad_input_is_422_or_400_and_writes_nothing(pool: PgPool) {
         .expect("request");
     assert_eq!(response.status(), 400);
     assert_eq!(
-        count_tasks(&pool, &ada.id).await,
+        count_tasks_of(&pool, &ada.id).await,
         3,
         "a refused create wrote a row"
     );
@@ -736,8 +728,8 @@ async fn deleting_a_user_deletes_their_tasks_only(pool: PgPool) {
         .execute(&pool)
         .await
         .expect("delete");
-    assert_eq!(count_tasks(&pool, &ada.id).await, 0);
-    assert_eq!(count_tasks(&pool, &bob.id).await, 1);
+    assert_eq!(count_tasks_of(&pool, &ada.id).await, 0);
+    assert_eq!(count_tasks_of(&pool, &bob.id).await, 1);
 }
 
 /// The gate folds the sign-out check into each route's own statement; an answer found

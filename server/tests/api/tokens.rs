@@ -1,46 +1,17 @@
 //! API.md's status-code table for tokens: every way a token can be wrong is the same 401
 //! with `WWW-Authenticate: Bearer`, and a body that does not say which check failed.
 
-use crate::helpers::{assert_unauthorized, spawn_app, spawn_app_with, test_config, TestApp};
+use crate::helpers::{
+    assert_unauthorized, spawn_app, spawn_app_with, test_config,
+    tokens::{b64, decode, now, random_signing_key, sign, spawn_app_with_key_file, tempfile_path},
+    TestApp,
+};
 use app::auth::keys::{thumbprint, KeySource};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::pkcs8::{spki::der::pem::LineEnding, EncodePrivateKey};
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use sqlx::PgPool;
-
-fn b64(value: &Value) -> String {
-    URL_SAFE_NO_PAD.encode(value.to_string())
-}
-
-/// The payload of a token.
-pub fn claims_of(token: &str) -> Value {
-    decode(token, 1)
-}
-
-fn decode(token: &str, index: usize) -> Value {
-    let part = token.split('.').nth(index).expect("segment");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("b64")).expect("json")
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
-pub fn random_signing_key() -> SigningKey {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).expect("randomness");
-    SigningKey::from_bytes(&seed)
-}
-
-pub fn sign(key: &SigningKey, header: &Value, claims: &Value) -> String {
-    let input = format!("{}.{}", b64(header), b64(claims));
-    let signature = key.sign(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
-}
 
 /// A user's valid token, and its claims as a template for forged ones.
 async fn valid_token(app: &TestApp) -> (String, Value, Value) {
@@ -148,44 +119,6 @@ async fn every_bad_token_is_the_same_401(pool: PgPool) {
     let first = bodies[0].1.clone();
     for (case, body) in &bodies {
         assert_eq!(body, &first, "{case} says something the others do not");
-    }
-}
-
-/// An app that signs with a key from AUTH_SIGNING_KEY_FILE, which the test also holds.
-pub async fn spawn_app_with_key_file(
-    pool: PgPool,
-) -> (TestApp, SigningKey, String, tempfile_path::TempPath) {
-    let key = random_signing_key();
-    let pem = key.to_pkcs8_pem(LineEnding::LF).expect("PEM");
-    let path = tempfile_path::TempPath::new("signing-key.pem", pem.as_bytes());
-    let mut config = test_config();
-    config.auth.keys = KeySource::File {
-        signing: path.0.clone(),
-        previous: Vec::new(),
-    };
-    let app = spawn_app_with(pool, config).await;
-    let kid = thumbprint(&key.verifying_key());
-    (app, key, kid, path)
-}
-
-/// A file removed when the test ends.
-pub mod tempfile_path {
-    use std::path::PathBuf;
-
-    pub struct TempPath(pub PathBuf);
-
-    impl TempPath {
-        pub fn new(name: &str, contents: &[u8]) -> Self {
-            let path = std::env::temp_dir().join(format!("{}-{name}", uuid::Uuid::new_v4()));
-            std::fs::write(&path, contents).expect("write a temporary file");
-            TempPath(path)
-        }
-    }
-
-    impl Drop for TempPath {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
     }
 }
 

@@ -1,3 +1,6 @@
+pub mod rpc;
+pub mod tokens;
+
 use app::{
     auth::config::{AuthConfig, ThrottleConfig},
     tasks::service::TaskLimits,
@@ -166,6 +169,22 @@ pub async fn count_users(pool: &PgPool) -> i64 {
         .fetch_one(pool)
         .await
         .expect("count users")
+}
+
+/// How many tasks the database holds, in all or of one user.
+pub async fn count_tasks(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM tasks")
+        .fetch_one(pool)
+        .await
+        .expect("count tasks")
+}
+
+pub async fn count_tasks_of(pool: &PgPool, user_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM tasks WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+        .expect("count tasks")
 }
 
 pub async fn problem(response: reqwest::Response) -> Value {
