@@ -32,6 +32,8 @@ pub mod throttle;
 pub mod token;
 #[cfg(feature = "ssr")]
 pub mod trusted;
+#[cfg(feature = "ssr")]
+pub mod verify;
 
 #[cfg(feature = "ssr")]
 pub use extract::{client_address, with_user};

@@ -10,15 +10,14 @@ use super::{
     model::{AuthSession, SignInRequest, SignUpRequest, User},
     password,
     throttle::{Refusals, Scope, Verdict},
-    token::{self, Grant, Rejection, SignatureMemo},
+    token::{self, Grant},
     trusted::TrustedIssuer,
     validate,
+    verify::Verifier,
 };
 use crate::error::AppError;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use chrono::{DateTime, Utc};
-use http::{header::AUTHORIZATION, HeaderMap};
-use sha2::{Digest, Sha256};
+use chrono::Utc;
+use http::HeaderMap;
 use sqlx::PgPool;
 use std::{sync::Arc, time::Duration};
 
@@ -26,8 +25,7 @@ pub struct AuthService {
     pool: PgPool,
     config: AuthConfig,
     keys: Arc<OwnKeys>,
-    trusted: Option<TrustedIssuer>,
-    signatures: SignatureMemo,
+    verifier: Verifier,
     refusals: Refusals,
 }
 
@@ -67,12 +65,12 @@ impl AuthService {
             .await
             .map_err(|_| StartError::Password)?
             .map_err(|_| StartError::Password)?;
+        let verifier = Verifier::new(&config, keys.clone(), trusted);
         let service = Arc::new(AuthService {
             pool,
             config,
             keys,
-            trusted,
-            signatures: SignatureMemo::new(),
+            verifier,
             refusals: Refusals::new(),
         });
         service.spawn_cleaner();
@@ -265,63 +263,10 @@ impl AuthService {
         })
     }
 
-    /// The one verification path of every protected route and server function, in
-    /// memory: whether the token was signed out, and whether its subject has a row, is
-    /// checked by the statement that uses the `AuthUser` (see `gate`).
+    /// The one verification path of every protected route and server function
+    /// (`verify::Verifier`).
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<AuthUser, AppError> {
-        let raw = bearer_token(headers)?;
-        let unverified = token::parse(raw)?;
-        let iss = unverified.claims.iss.clone();
-        let own = iss == self.config.issuer;
-        let (key, audience) = if own {
-            (
-                self.keys.verifying_key(&unverified.kid).await,
-                self.config.audience.as_str(),
-            )
-        } else {
-            match &self.trusted {
-                Some(trusted) if trusted.config.issuer == iss => (
-                    trusted.key(&unverified.kid).await,
-                    trusted.config.audience.as_str(),
-                ),
-                _ => return Err(Rejection::UnknownIssuer.into()),
-            }
-        };
-        let key = key.ok_or(Rejection::UnknownKey)?;
-        let claims = unverified.verify_remembering(
-            &key,
-            audience,
-            Utc::now().timestamp(),
-            &self.signatures,
-        )?;
-        let token_id = match (&claims.jti, own) {
-            (Some(jti), _) if !jti.is_empty() => jti.clone(),
-            // Our tokens always carry a jti; a signed one without is not ours.
-            (_, true) => return Err(Rejection::MissingTokenId.into()),
-            // External tokens may lack one: the token's hash stands in.
-            (_, false) => format!(
-                "sha256:{}",
-                URL_SAFE_NO_PAD.encode(Sha256::digest(raw.as_bytes()))
-            ),
-        };
-
-        // What a first request writes into the user's row keeps the rules of our own
-        // accounts; an empty or missing one is "not known yet".
-        let email = claims
-            .email
-            .as_deref()
-            .map(validate::normalize_email)
-            .unwrap_or_default();
-        let name = claims.name.as_deref().unwrap_or_default().trim().to_owned();
-        if (!email.is_empty() && validate::email_problem(&email).is_some())
-            || (!name.is_empty() && validate::name_problem(&name).is_some())
-        {
-            return Err(Rejection::Profile.into());
-        }
-        let expires_at = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
-        Ok(AuthUser::verified(
-            claims.sub, iss, token_id, expires_at, email, name,
-        ))
+        Ok(self.verifier.authenticate(headers).await?)
     }
 }
 
@@ -334,54 +279,5 @@ fn too_many(retry_after: Duration) -> AppError {
 fn email_taken() -> AppError {
     AppError::Conflict {
         detail: "An account with this email already exists.".into(),
-    }
-}
-
-/// The token of an `Authorization: Bearer <token>` header, and nothing else.
-fn bearer_token(headers: &HeaderMap) -> Result<&str, Rejection> {
-    let mut values = headers.get_all(AUTHORIZATION).iter();
-    let (Some(value), None) = (values.next(), values.next()) else {
-        return Err(Rejection::Malformed);
-    };
-    let value = value.to_str().map_err(|_| Rejection::Malformed)?;
-    let (scheme, token) = value.split_once(' ').ok_or(Rejection::Malformed)?;
-    let token = token.trim();
-    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
-        return Err(Rejection::Malformed);
-    }
-    Ok(token)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use http::HeaderValue;
-
-    fn headers(values: &[&str]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for v in values {
-            map.append(AUTHORIZATION, HeaderValue::from_str(v).expect("header"));
-        }
-        map
-    }
-
-    #[test]
-    fn only_one_bearer_header_is_read() {
-        assert_eq!(
-            bearer_token(&headers(&["Bearer abc.def.ghi"])),
-            Ok("abc.def.ghi")
-        );
-        assert_eq!(bearer_token(&headers(&["bearer abc"])), Ok("abc"));
-        for bad in [
-            &[][..],
-            &["Basic dXNlcjpwYXNz"],
-            &["Bearer"],
-            &["Bearer "],
-            &["Bearer a b"],
-            &["Token abc"],
-            &["Bearer a", "Bearer b"],
-        ] {
-            assert!(bearer_token(&headers(bad)).is_err(), "{bad:?}");
-        }
     }
 }
