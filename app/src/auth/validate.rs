@@ -76,8 +76,8 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-/// A sign-up whose fields passed every shared rule.
-#[derive(Debug, Clone)]
+/// A sign-up whose fields passed every shared rule. Its `Debug` never shows the password.
+#[derive(Clone)]
 pub struct NewAccount {
     pub email: String,
     pub password: String,
@@ -117,7 +117,8 @@ pub fn new_account(request: SignUpRequest) -> Result<NewAccount, AppError> {
     }
 }
 
-#[derive(Debug, Clone)]
+/// Its `Debug` never shows the password.
+#[derive(Clone)]
 pub struct Credentials {
     pub email: String,
     pub password: String,
@@ -156,9 +157,65 @@ pub fn credentials(request: SignInRequest) -> Result<Credentials, AppError> {
     }
 }
 
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("email", &self.email)
+            .field("password", &super::model::HIDDEN)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("email", &self.email)
+            .field("password", &super::model::HIDDEN)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_debug_output_shows_a_password_or_a_token() {
+        use crate::auth::model::{AuthSession, User};
+        let secret = "a secret never to print";
+        let sign_up = SignUpRequest {
+            email: Some("ada@example.com".into()),
+            password: Some(secret.into()),
+            name: Some("Ada".into()),
+        };
+        let sign_in = SignInRequest {
+            email: Some("ada@example.com".into()),
+            password: Some(secret.into()),
+        };
+        let session = AuthSession {
+            token: secret.into(),
+            token_type: "Bearer".into(),
+            expires_in: 60,
+            user: User {
+                id: "u".into(),
+                email: "ada@example.com".into(),
+                name: "Ada".into(),
+                created_at: "2026-01-01T00:00:00Z".into(),
+            },
+        };
+        let shown = [
+            format!("{sign_up:?}"),
+            format!("{sign_in:?}"),
+            format!("{session:?}"),
+            format!("{:?}", new_account(sign_up.clone()).expect("valid")),
+            format!("{:?}", credentials(sign_in.clone()).expect("valid")),
+        ];
+        for text in shown {
+            assert!(!text.contains(secret), "{text}");
+            assert!(text.contains("ada@example.com"), "{text}");
+        }
+    }
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
