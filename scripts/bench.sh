@@ -38,13 +38,21 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
+# What the server does on its own after a start, before any request: its CPU time in the
+# 10 s after it is ready (user and system, from /proc).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+idle_before=$(cpu_ticks "$server_pid")
+sleep 10
+idle_cpu=$(awk -v t="$(($(cpu_ticks "$server_pid") - idle_before))" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "%.2f", t / hz }')
+# The peak so far: the start, with its Argon2id warm-up, and those 10 s. The load
+# generator resets the peak before each phase and prints each phase's own.
+startup_rss_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
+
 echo
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 app_table=$(mktemp)
-# The peak so far: start-up, with its Argon2id warm-up. The load generator resets the
-# peak before each phase and prints each phase's own.
-startup_rss_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status")
 "$target_dir/release/bench" --url "http://127.0.0.1:$port" --server-pid "$server_pid" "$@" | tee "$app_table"
 rss_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 
@@ -70,7 +78,7 @@ echo "|---|---:|---:|---:|"
 for script in list toggle create; do
   tps=$(pgbench -n -M prepared -c "$concurrency" -j "$(nproc)" -T "$seconds" \
     -D uid="$uid" -D iss="$iss" -D jti=bench -D ids="$ids" -f "bench/sql/$script.sql" "$db_url" 2>/dev/null |
-    awk '/^tps = / { printf "%.0f", $3 }')
+    awk '/^tps = / { printf "%.0f", $3 }' || true)
   rps=$(awk -F'|' -v name="$script" '{ split($2, w, " ") } w[1] == name { gsub(/ /, "", $3); print $3 }' "$app_table")
   ratio=$(awk -v a="${rps:-0}" -v b="${tps:-0}" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "?" }')
   echo "| $script | ${tps:-?} | ${rps:-?} | $ratio |"
@@ -80,7 +88,8 @@ rm -f "$app_table"
 echo
 echo "| also | value |"
 echo "|---|---:|"
-echo "| server peak RSS from start to ready (its Argon2id warm-up included) | $((startup_rss_kb / 1024)) MiB |"
+echo "| server peak RSS from start to 10 s after ready (its Argon2id warm-up included) | $((startup_rss_kb / 1024)) MiB |"
+echo "| server CPU in the 10 s after ready, no request | $idle_cpu s |"
 echo "| server RSS after the load | $((rss_kb / 1024)) MiB |"
 ttfb=$(for _ in $(seq 1 20); do
   curl -s -o /dev/null -w '%{time_starttransfer}\n' "http://127.0.0.1:$port/sign-in"

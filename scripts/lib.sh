@@ -125,14 +125,23 @@ setup_browser() {
 # unstable options of this stable compiler, allowed by RUSTC_BOOTSTRAP. Only the wasm
 # target gets the options; the server's build sees RUSTC_BOOTSTRAP too, so anyhow,
 # thiserror and proc-macro2 turn on the newer APIs their build scripts probe for.
+# `--precompress` writes a brotli and a gzip copy beside each file of the bundle, which
+# the server sends as they are (server/src/http/assets.rs); after a build the gzip copies
+# are made again at gzip's best, cargo-leptos's being a fifth larger.
 leptos_release() { # build|serve [args...]
   local command=$1
   shift
   RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
-    cargo leptos "$command" --release \
+    cargo leptos "$command" --release --precompress \
     --lib-cargo-args=-Zbuild-std=std,panic_abort \
     --lib-cargo-args=-Zbuild-std-features=optimize_for_size "$@"
+  if [ "$command" = build ]; then
+    local file
+    for file in "$ROOT"/target/site/pkg/*; do
+      case $file in *.br | *.gz) ;; *) gzip -9 -n -k -f "$file" ;; esac
+    done
+  fi
 }
 
 pg_answers() { # host port

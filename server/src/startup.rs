@@ -3,7 +3,7 @@
 use crate::{config::Config, db, http, http::limits::Limits};
 use anyhow::Context;
 use app::{auth::service::AuthService, shell, state::AppState, tasks::service::TaskService, App};
-use axum::{extract::DefaultBodyLimit, middleware, routing::get, Router};
+use axum::{extract::DefaultBodyLimit, middleware, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use std::{net::SocketAddr, path::Path};
@@ -70,15 +70,12 @@ impl Application {
 pub fn router(state: AppState, limits: Limits) -> Router {
     let pages = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
-    let assets = http::assets::Assets::new(
-        Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir),
-    );
-    assets.warm();
+    let bundle = Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
     Router::new()
         .merge(http::router())
-        .route(
-            &format!("/{}/{{file}}", leptos_options.site_pkg_dir),
-            get(move |file, headers| assets.clone().serve(file, headers)),
+        .nest(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            http::assets::router(bundle),
         )
         .leptos_routes(&state, pages, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
