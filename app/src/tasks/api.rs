@@ -7,12 +7,17 @@ use leptos::prelude::*;
 use server_fn::codec::Postcard;
 
 #[cfg(feature = "ssr")]
+use super::command;
+#[cfg(feature = "ssr")]
 use crate::auth::with_user;
 
 #[server(prefix = "/rpc", endpoint = "tasks/list", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
     with_user(|state, user| async move {
-        let page = state.tasks.list(&user, &query).await?;
+        let page = state
+            .tasks
+            .execute(&user, command::List::parse(query))
+            .await?;
         Ok(TaskPage {
             tasks: page.tasks.into_iter().map(|row| row.into_task()).collect(),
             next_cursor: page.next_cursor,
@@ -23,7 +28,13 @@ pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "tasks/create", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn create_task(task: NewTask) -> Result<Task, AppError> {
-    with_user(|state, user| async move { state.tasks.create(&user, task).await }).await
+    with_user(|state, user| async move {
+        state
+            .tasks
+            .execute(&user, command::Create::parse(task))
+            .await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "tasks/update", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
@@ -40,15 +51,22 @@ pub async fn update_task(
         description,
         completed,
     };
-    with_user(|state, user| async move { state.tasks.replace(&user, &id, update).await }).await
+    with_user(|state, user| async move {
+        state
+            .tasks
+            .execute(&user, command::Replace::parse(&id, update))
+            .await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "tasks/complete", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<Task, AppError> {
     with_user(|state, user| async move {
+        let change = super::model::CompletionChange { completed };
         state
             .tasks
-            .set_completion(&user, &id, super::model::CompletionChange { completed })
+            .execute(&user, command::Complete::parse(&id, change))
             .await
     })
     .await
@@ -56,24 +74,47 @@ pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<
 
 #[server(prefix = "/rpc", endpoint = "tasks/delete", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn delete_task(id: String) -> Result<(), AppError> {
-    with_user(|state, user| async move { state.tasks.delete(&user, &id).await }).await
+    with_user(|state, user| async move {
+        state
+            .tasks
+            .execute(&user, command::Delete::parse(&id))
+            .await
+    })
+    .await
 }
 
 /// Bulk: every task completed (or every task pending). Returns the changed tasks.
 #[server(prefix = "/rpc", endpoint = "tasks/complete-all", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn set_all_completed(completed: bool) -> Result<Vec<Task>, AppError> {
-    with_user(|state, user| async move { state.tasks.set_all_completed(&user, completed).await })
-        .await
+    with_user(|state, user| async move {
+        state
+            .tasks
+            .execute(&user, Ok(command::CompleteAll(completed)))
+            .await
+    })
+    .await
 }
 
 /// Bulk: deletes every completed task. Returns how many went.
 #[server(prefix = "/rpc", endpoint = "tasks/clear-completed", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn clear_completed() -> Result<u64, AppError> {
-    with_user(|state, user| async move { state.tasks.clear_completed(&user).await }).await
+    with_user(|state, user| async move {
+        state
+            .tasks
+            .execute(&user, Ok(command::ClearCompleted))
+            .await
+    })
+    .await
 }
 
 /// Undo of a delete: puts the task back as it was.
 #[server(prefix = "/rpc", endpoint = "tasks/restore", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn restore_task(task: Task) -> Result<Task, AppError> {
-    with_user(|state, user| async move { state.tasks.restore(&user, task).await }).await
+    with_user(|state, user| async move {
+        state
+            .tasks
+            .execute(&user, command::Restore::parse(task))
+            .await
+    })
+    .await
 }

@@ -9,6 +9,8 @@ pub mod validate;
 pub mod view;
 
 #[cfg(feature = "ssr")]
+pub mod command;
+#[cfg(feature = "ssr")]
 pub mod cursor;
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -8,6 +8,7 @@ use app::{
     error::AppError,
     state::AppState,
     tasks::{
+        command,
         model::{CompletionChange, ListQuery, NewTask, Task, TaskUpdate},
         validate,
     },
@@ -31,9 +32,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The verified user, who must be the `{user_id}` of the URL (else 403), and the
-/// `{id}` of the task if the route has one. Extracted before any body is read, and
-/// every answer found before the task's statement runs is vouched for (`access::vouch`),
-/// so that 401 comes before 403, 400 and 422 even for a signed-out token.
+/// `{id}` of the task if the route has one. Extracted before any body is read; its 403
+/// is vouched for here (`access::vouch`), every other refusal by
+/// `TaskService::execute`, so that 401 comes before 403, 400, 404 and 422 even for a
+/// signed-out token.
 struct Owner {
     user: AuthUser,
     task_id: String,
@@ -59,13 +61,6 @@ impl FromRequestParts<AppState> for Owner {
             user,
             task_id: params.get("id").cloned().unwrap_or_default(),
         })
-    }
-}
-
-impl Owner {
-    /// A request's own answer, found before any statement ran, vouched for.
-    async fn vouch<T>(&self, state: &AppState, result: Result<T, AppError>) -> Result<T, AppError> {
-        access::vouch(&state.pool, &self.user, result).await
     }
 }
 
@@ -110,10 +105,12 @@ async fn list(
         .and_then(|pairs| {
             validate::list_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         });
-    let query = owner.vouch(&state, query).await?;
-    let page = state.tasks.list(&owner.user, &query).await?;
+    let command = query.and_then(command::List::parse);
+    // The next page's link repeats the query the command ran.
+    let link_query = command.as_ref().ok().map(|c| c.query().clone());
+    let page = state.tasks.execute(&owner.user, command).await?;
     let mut response = Json(page.tasks).into_response();
-    if let Some(cursor) = page.next_cursor {
+    if let (Some(cursor), Some(query)) = (page.next_cursor, link_query) {
         let link = next_link(&state, &headers, owner.user.id(), &query, &cursor);
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
@@ -169,8 +166,8 @@ async fn create(
     owner: Owner,
     input: Result<ApiJson<NewTask>, AppError>,
 ) -> Result<Response, AppError> {
-    let ApiJson(input) = owner.vouch(&state, input).await?;
-    let task = state.tasks.create(&owner.user, input).await?;
+    let command = input.and_then(|ApiJson(input)| command::Create::parse(input));
+    let task = state.tasks.execute(&owner.user, command).await?;
     let location = format!("{}/{}", collection_path(owner.user.id()), task.id);
     let mut response = (StatusCode::CREATED, Json(task)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -190,7 +187,8 @@ async fn create(
         (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
     ))]
 async fn read(State(state): State<AppState>, owner: Owner) -> Result<Json<Task>, AppError> {
-    Ok(Json(state.tasks.get(&owner.user, &owner.task_id).await?))
+    let command = command::Get::parse(&owner.task_id);
+    Ok(Json(state.tasks.execute(&owner.user, command).await?))
 }
 
 /// Replaces the title; an omitted description or completed is kept, a null
@@ -212,13 +210,9 @@ async fn replace(
     owner: Owner,
     update: Result<ApiJson<TaskUpdate>, AppError>,
 ) -> Result<Json<Task>, AppError> {
-    let ApiJson(update) = owner.vouch(&state, update).await?;
-    Ok(Json(
-        state
-            .tasks
-            .replace(&owner.user, &owner.task_id, update)
-            .await?,
-    ))
+    let command =
+        update.and_then(|ApiJson(update)| command::Replace::parse(&owner.task_id, update));
+    Ok(Json(state.tasks.execute(&owner.user, command).await?))
 }
 
 /// No body toggles; `{"completed": bool}` sets.
@@ -246,13 +240,8 @@ async fn complete(
             super::json::parse(&body)
         }
     });
-    let change = owner.vouch(&state, change).await?;
-    Ok(Json(
-        state
-            .tasks
-            .set_completion(&owner.user, &owner.task_id, change)
-            .await?,
-    ))
+    let command = change.and_then(|change| command::Complete::parse(&owner.task_id, change));
+    Ok(Json(state.tasks.execute(&owner.user, command).await?))
 }
 
 /// Deletes a task.
@@ -266,7 +255,8 @@ async fn complete(
         (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
     ))]
 async fn remove(State(state): State<AppState>, owner: Owner) -> Result<StatusCode, AppError> {
-    state.tasks.delete(&owner.user, &owner.task_id).await?;
+    let command = command::Delete::parse(&owner.task_id);
+    state.tasks.execute(&owner.user, command).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
