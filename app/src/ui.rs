@@ -67,6 +67,11 @@ pub fn describe(error: &AppError) -> String {
     }
 }
 
+/// "1 item", "2 items".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A labelled input with its error, tied together for screen readers.
 #[component]
 pub fn Field(

@@ -171,6 +171,48 @@ test("two people in two browsers never see each other's tasks", async ({ browser
   await bob.close();
 });
 
+test("a change the server refuses is put back, and only that change", async ({ page }) => {
+  await signUp(page, "Refused", uniqueEmail("refused"));
+  await addTask(page, "Gone elsewhere");
+  await addTask(page, "Still here");
+
+  // The first task is deleted behind the page's back, through the API.
+  const headers = { authorization: `Bearer ${await storedToken(page)}` };
+  const me = await (await page.request.get("/api/me", { headers })).json();
+  const tasks: { id: string; title: string }[] = await (
+    await page.request.get(`/api/${me.id}/tasks`, { headers })
+  ).json();
+  const gone = tasks.find((t) => t.title === "Gone elsewhere");
+  expect(gone, "the task to delete").toBeTruthy();
+  const deleted = await page.request.delete(`/api/${me.id}/tasks/${gone!.id}`, { headers });
+  expect(deleted.status()).toBe(204);
+
+  // Completing it and the other one at once: the refused one comes back pending, with
+  // the reason; the other one keeps its own change.
+  await taskRow(page, "Gone elsewhere").getByRole("checkbox").click();
+  await taskRow(page, "Still here").getByRole("checkbox").click();
+  await expect(page.locator(".toast.error")).toHaveText(/Not saved: That task no longer exists\./);
+  await expect(taskRow(page, "Gone elsewhere")).not.toHaveClass(/completed/);
+  await expect(taskRow(page, "Gone elsewhere").getByRole("checkbox")).not.toBeChecked();
+  await expect(taskRow(page, "Still here")).toHaveClass(/completed/);
+
+  // A refused rename puts the title back; a refused delete puts the row back.
+  await taskRow(page, "Gone elsewhere").locator(".title").dblclick();
+  const edit = page.locator("li.task.editing").getByLabel("Edit title");
+  await edit.fill("Renamed in vain");
+  await edit.press("Enter");
+  await expect(taskRow(page, "Gone elsewhere")).toBeVisible();
+  await expect(taskRow(page, "Renamed in vain")).toHaveCount(0);
+  await taskRow(page, "Gone elsewhere").getByRole("button", { name: "Delete Gone elsewhere" }).click();
+  await expect(taskRow(page, "Gone elsewhere")).toBeVisible();
+  await expect(page.locator(".toast.error")).toBeVisible();
+
+  // What the server holds: the other change, and nothing of the refused ones.
+  await page.reload();
+  await expect(page.locator("li.task .title")).toHaveText(["Still here"]);
+  await expect(taskRow(page, "Still here")).toHaveClass(/completed/);
+});
+
 test("a token made invalid sends the page to sign in, and back after", async ({ page }) => {
   const email = uniqueEmail("revoked");
   await signUp(page, "Revoked", email);

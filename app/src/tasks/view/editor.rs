@@ -1,0 +1,110 @@
+//! A task's title editor. The row holds both the task and its editor, and its
+//! `editing` class shows one (style/main.css).
+
+use super::store::TaskStore;
+use crate::{drafts, tasks::validate};
+use leptos::{html, prelude::*};
+
+/// The editor of one row: open or not, the text being typed and what is wrong with it.
+#[derive(Clone, Copy)]
+pub(super) struct Editor {
+    pub open: RwSignal<bool>,
+    draft: RwSignal<String>,
+    error: RwSignal<Option<&'static str>>,
+    input: NodeRef<html::Input>,
+    id: StoredValue<String>,
+    title: StoredValue<String>,
+    store: TaskStore,
+}
+
+impl Editor {
+    pub(super) fn new(id: &str, title: &str, store: TaskStore) -> Self {
+        Editor {
+            open: RwSignal::new(false),
+            draft: RwSignal::new(String::new()),
+            error: RwSignal::new(None),
+            input: NodeRef::new(),
+            id: StoredValue::new(id.to_owned()),
+            title: StoredValue::new(title.to_owned()),
+            store,
+        }
+    }
+
+    /// Opens with the task's title.
+    pub(super) fn edit(self) {
+        self.start(self.title.get_value());
+    }
+
+    /// Opens with `text`, focused and selected.
+    pub(super) fn start(self, text: String) {
+        self.draft.set(text);
+        self.error.set(None);
+        self.open.set(true);
+        let input = self.input;
+        request_animation_frame(move || {
+            if let Some(field) = input.get_untracked() {
+                let _ = field.focus();
+                field.select();
+            }
+        });
+    }
+
+    /// Closes, saving a changed title if `save`; an invalid one keeps it open and says why.
+    fn finish(self, save: bool) {
+        if !self.open.get_untracked() {
+            return;
+        }
+        if save {
+            let text = self.draft.get_untracked().trim().to_owned();
+            if let Some(problem) = validate::title_problem(&text) {
+                self.error.set(Some(problem));
+                return;
+            }
+            if text != self.title.get_value() {
+                self.store.rename(self.id.get_value(), text);
+                self.open.set(false);
+                self.error.set(None);
+                return;
+            }
+        }
+        drafts::forget_edit();
+        self.open.set(false);
+        self.error.set(None);
+    }
+}
+
+#[component]
+pub(super) fn TaskEditor(editor: Editor) -> impl IntoView {
+    let Editor {
+        draft,
+        error,
+        input,
+        id,
+        ..
+    } = editor;
+    let error_id = format!("edit-{}-error", id.get_value());
+    view! {
+        <div class="body shown-editing">
+            <input
+                class="edit"
+                node_ref=input
+                aria-label="Edit title"
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=error_id.clone()
+                prop:value=move || draft.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    drafts::keep_edit(&id.get_value(), &text);
+                    draft.set(text);
+                }
+                on:keydown=move |ev| match ev.key().as_str() {
+                    "Enter" => editor.finish(true),
+                    "Escape" => editor.finish(false),
+                    _ => {}
+                }
+                on:blur=move |_| editor.finish(true)
+            />
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,204 @@
+//! The tasks page: everything a todo list does, with changes shown at once and rolled
+//! back with a message if the server refuses them.
+//!
+//! The page loads the list and watches the session; `store` owns the list and every
+//! change to it; the components each draw one part: `add_form`, `toolbar` (with the
+//! footer), `item` (the list and its rows), `editor`, `notices`.
+
+mod add_form;
+mod editor;
+mod item;
+mod notices;
+mod order;
+mod store;
+mod toolbar;
+
+use self::{
+    add_form::{NewTaskFields, NewTaskForm},
+    item::TaskList,
+    notices::{NoticeBar, Notices},
+    order::{href, Order},
+    store::TaskStore,
+    toolbar::{ListFooter, Toolbar},
+};
+use super::{
+    api::list_tasks,
+    model::{ListQuery, StatusFilter, Task},
+};
+use crate::{
+    auth::api::sign_out,
+    drafts,
+    error::AppError,
+    session,
+    ui::{describe, set_page_title},
+};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
+
+#[derive(Clone, Debug, PartialEq)]
+enum Load {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// Every task of the user, following the pages to the end.
+async fn fetch_all() -> Result<Vec<Task>, AppError> {
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = list_tasks(ListQuery {
+            cursor,
+            ..ListQuery::default()
+        })
+        .await?;
+        all.extend(page.tasks);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
+}
+
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    // Without the hint cookie there is no stored token: sign in first, from the server.
+    #[cfg(feature = "ssr")]
+    if !session::hinted_on_server() {
+        leptos_axum::redirect("/sign-in?next=%2Ftasks");
+    }
+
+    let query = use_query_map();
+    let status = Memo::new(move |_| {
+        query
+            .with(|q| q.get("status").and_then(|s| StatusFilter::parse(&s)))
+            .unwrap_or_default()
+    });
+    let order = Memo::new(move |_| {
+        query
+            .with(|q| q.get("sort").and_then(|s| Order::parse(&s)))
+            .unwrap_or(Order::Newest)
+    });
+
+    let notices = Notices::new();
+    let store = TaskStore::new(notices);
+    let visible = store.visible(status, order);
+    let load = RwSignal::new(Load::Loading);
+    // An editor that was open when the session ended: opened again once, after loading.
+    let resume = RwSignal::new(None::<(String, String)>);
+    let adding = NewTaskFields::new();
+    let navigate = use_navigate();
+
+    let fetch = move || {
+        load.set(Load::Loading);
+        spawn_local(async move {
+            match fetch_all().await {
+                Ok(all) => {
+                    // Before the items are made: the one being edited opens as it is made.
+                    resume.set(drafts::edit());
+                    adding.restore();
+                    store.load(all);
+                    load.set(Load::Ready);
+                }
+                Err(AppError::Unauthorized) => {}
+                Err(error) => load.set(Load::Failed(describe(&error))),
+            }
+        });
+    };
+
+    // In the browser only: without a token go and sign in, else load the tasks. A
+    // sign-out in another tab (the token leaves local storage) ends this page too.
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            if session::token().is_none() {
+                navigate(
+                    "/sign-in?next=%2Ftasks",
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            } else {
+                fetch();
+            }
+        }
+    });
+    let signed_out_elsewhere = window_event_listener(leptos::ev::storage, move |ev| {
+        if ev.key().as_deref() == Some(session::TOKEN_KEY) && ev.new_value().is_none() {
+            let _ = window().location().assign("/sign-in");
+        }
+    });
+    on_cleanup(move || signed_out_elsewhere.remove());
+
+    let sign_out_now = {
+        let navigate = navigate.clone();
+        move |_| {
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                // Signed out here whatever the server says: the token leaves this browser.
+                let _ = sign_out().await;
+                session::clear();
+                drafts::forget_all();
+                navigate("/sign-in", NavigateOptions::default());
+            });
+        }
+    };
+
+    let choose_order = Callback::new(move |chosen: Order| {
+        navigate(
+            &href(status.get_untracked(), chosen),
+            NavigateOptions::default(),
+        );
+    });
+
+    let user = RwSignal::new(None);
+    Effect::new(move |_| user.set(session::display_name()));
+
+    set_page_title("Tasks · Todo");
+    view! {
+        <header class="app-header">
+            <span class="brand">"Todo"</span>
+            <span class="who">
+                {move || user.get()}
+            </span>
+            <button type="button" class="quiet" on:click=sign_out_now>
+                "Sign out"
+            </button>
+        </header>
+        <section class="tasks" aria-labelledby="tasks-heading">
+            <h1 id="tasks-heading">"Tasks"</h1>
+            <NewTaskForm fields=adding store />
+            // All three states are in the page; the load state shows one. Toggling a
+            // class is much less code in the browser bundle than a view per state.
+            <ul
+                class="task-list loading"
+                class:hidden=move || load.with(|l| *l != Load::Loading)
+                aria-busy="true"
+                aria-label="Loading tasks"
+            >
+                <li class="placeholder"></li>
+                <li class="placeholder"></li>
+                <li class="placeholder"></li>
+            </ul>
+            <div class="load-error" role="alert" class:hidden=move || load.with(|l| !matches!(l, Load::Failed(_)))>
+                <p>
+                    {move || match load.get() {
+                        Load::Failed(message) => format!("Your tasks could not be loaded. {message}"),
+                        _ => String::new(),
+                    }}
+                </p>
+                <button type="button" on:click=move |_| fetch()>"Try again"</button>
+            </div>
+            <div class="loaded" class:hidden=move || load.with(|l| *l != Load::Ready)>
+                <Toolbar store status order on_order=choose_order />
+                <TaskList store visible status resume />
+                <ListFooter store />
+            </div>
+        </section>
+        <NoticeBar notices undo=Callback::new(move |task| store.restore(task)) />
+    }
+}

@@ -1,0 +1,258 @@
+//! The page's task store: the person's tasks as the page shows them, their counts, and
+//! every change to them. A change shows at once (`optimistic`), goes to the server, and
+//! if the server refuses it, exactly what it changed is put back and the message says why.
+
+use super::{notices::Notices, order::Order};
+use crate::{
+    drafts,
+    error::AppError,
+    tasks::{
+        api::{
+            clear_completed, delete_task, restore_task, set_all_completed, set_task_completion,
+            update_task,
+        },
+        model::{StatusFilter, Task},
+    },
+    ui::plural,
+};
+use leptos::{prelude::*, task::spawn_local};
+use std::future::Future;
+
+/// How many tasks there are, in all and by state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Counts {
+    pub all: usize,
+    pub pending: usize,
+    pub completed: usize,
+}
+
+impl Counts {
+    pub(super) fn of(self, filter: StatusFilter) -> usize {
+        match filter {
+            StatusFilter::All => self.all,
+            StatusFilter::Pending => self.pending,
+            StatusFilter::Completed => self.completed,
+        }
+    }
+
+    /// Every task is done (and there is one).
+    pub(super) fn all_done(self) -> bool {
+        self.all > 0 && self.pending == 0
+    }
+}
+
+/// A change the page shows before the server has confirmed it.
+enum Change {
+    /// A task's new state: completed or not, a new title.
+    Put(Task),
+    Remove(String),
+    CompleteAll(bool),
+    ClearCompleted,
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct TaskStore {
+    tasks: RwSignal<Vec<Task>>,
+    counts: Memo<Counts>,
+    notices: Notices,
+}
+
+impl TaskStore {
+    pub(super) fn new(notices: Notices) -> Self {
+        let tasks = RwSignal::new(Vec::<Task>::new());
+        let counts = Memo::new(move |_| {
+            tasks.with(|all| {
+                let completed = all.iter().filter(|t| t.completed).count();
+                Counts {
+                    all: all.len(),
+                    pending: all.len() - completed,
+                    completed,
+                }
+            })
+        });
+        TaskStore {
+            tasks,
+            counts,
+            notices,
+        }
+    }
+
+    /// The counts, tracked.
+    pub(super) fn counts(self) -> Counts {
+        self.counts.get()
+    }
+
+    /// The tasks a filter shows, in an order.
+    pub(super) fn visible(self, status: Memo<StatusFilter>, order: Memo<Order>) -> Memo<Vec<Task>> {
+        let tasks = self.tasks;
+        Memo::new(move |_| {
+            let wanted = status.get();
+            let mut shown: Vec<Task> = tasks.with(|all| {
+                all.iter()
+                    .filter(|t| match wanted {
+                        StatusFilter::All => true,
+                        StatusFilter::Pending => !t.completed,
+                        StatusFilter::Completed => t.completed,
+                    })
+                    .cloned()
+                    .collect()
+            });
+            order.get().sort(&mut shown);
+            shown
+        })
+    }
+
+    /// The whole list, as loaded.
+    pub(super) fn load(self, all: Vec<Task>) {
+        self.tasks.set(all);
+    }
+
+    /// A task the server has made.
+    pub(super) fn add(self, task: Task) {
+        self.tasks.update(|all| all.insert(0, task));
+    }
+
+    pub(super) fn toggle(self, id: String) {
+        let Some(task) = self.find(&id) else { return };
+        let wanted = !task.completed;
+        self.optimistic(
+            Change::Put(Task {
+                completed: wanted,
+                ..task
+            }),
+            set_task_completion(id, Some(wanted)),
+            move |task| self.put(task),
+        );
+    }
+
+    pub(super) fn rename(self, id: String, title: String) {
+        let Some(task) = self.find(&id) else { return };
+        let call = {
+            let title = title.clone();
+            async move {
+                let answer = update_task(id, Some(title), None, None).await;
+                // Settled either way, but for an ended session: then the text waits in
+                // the drafts for the person to sign in again.
+                if !matches!(answer, Err(AppError::Unauthorized)) {
+                    drafts::forget_edit();
+                }
+                answer
+            }
+        };
+        self.optimistic(Change::Put(Task { title, ..task }), call, move |task| {
+            self.put(task)
+        });
+    }
+
+    pub(super) fn remove(self, id: String) {
+        let Some(task) = self.find(&id) else { return };
+        self.optimistic(Change::Remove(id.clone()), delete_task(id), move |()| {
+            self.notices
+                .say(format!("Deleted “{}”.", task.title), Some(task))
+        });
+    }
+
+    /// Brings back a deleted task (the undo of a delete).
+    pub(super) fn restore(self, task: Task) {
+        self.notices.dismiss();
+        spawn_local(async move {
+            match restore_task(task).await {
+                Ok(task) => self.add(task),
+                Err(error) => self.notices.fail(error),
+            }
+        });
+    }
+
+    /// Completes every task, or makes every one pending when all are done.
+    pub(super) fn complete_all(self) {
+        let wanted = !self.counts.get_untracked().all_done();
+        self.optimistic(
+            Change::CompleteAll(wanted),
+            set_all_completed(wanted),
+            move |changed| changed.into_iter().for_each(|task| self.put(task)),
+        );
+    }
+
+    pub(super) fn clear_completed(self) {
+        self.optimistic(Change::ClearCompleted, clear_completed(), move |n| {
+            let what = plural(n as usize, "completed task", "completed tasks");
+            self.notices.say(format!("Cleared {what}."), None)
+        });
+    }
+
+    /// Shows `change` now and sends `call`; `confirmed` takes the server's answer. A
+    /// refusal puts back the tasks as they were before this change, and only those, so
+    /// that a change sent meanwhile keeps its own effect.
+    fn optimistic<T: 'static>(
+        self,
+        change: Change,
+        call: impl Future<Output = Result<T, AppError>> + 'static,
+        confirmed: impl FnOnce(T) + 'static,
+    ) {
+        let before = self.apply(change);
+        spawn_local(async move {
+            match call.await {
+                Ok(answer) => confirmed(answer),
+                Err(error) => {
+                    self.put_back(before);
+                    self.notices.fail(error);
+                }
+            }
+        });
+    }
+
+    /// Makes the change; answers the tasks it changed or removed, as they were.
+    fn apply(self, change: Change) -> Vec<Task> {
+        let mut before = Vec::new();
+        self.tasks.update(|all| match change {
+            Change::Put(task) => {
+                if let Some(slot) = all.iter_mut().find(|t| t.id == task.id) {
+                    before.push(std::mem::replace(slot, task));
+                }
+            }
+            Change::Remove(id) => before = take(all, |t| t.id == id),
+            Change::CompleteAll(wanted) => {
+                for task in all.iter_mut().filter(|t| t.completed != wanted) {
+                    before.push(task.clone());
+                    task.completed = wanted;
+                }
+            }
+            Change::ClearCompleted => before = take(all, |t| t.completed),
+        });
+        before
+    }
+
+    /// Puts tasks back as they were: each one still here is replaced, each removed one
+    /// returns (the page sorts what it shows, so where it goes does not matter).
+    fn put_back(self, before: Vec<Task>) {
+        self.tasks.update(|all| {
+            for task in before {
+                match all.iter_mut().find(|t| t.id == task.id) {
+                    Some(slot) => *slot = task,
+                    None => all.push(task),
+                }
+            }
+        });
+    }
+
+    /// The server's word on one task.
+    fn put(self, task: Task) {
+        self.tasks.update(|all| {
+            if let Some(slot) = all.iter_mut().find(|t| t.id == task.id) {
+                *slot = task;
+            }
+        });
+    }
+
+    fn find(self, id: &str) -> Option<Task> {
+        self.tasks
+            .with_untracked(|all| all.iter().find(|t| t.id == id).cloned())
+    }
+}
+
+/// Takes the tasks that match out of the list.
+fn take(all: &mut Vec<Task>, matches: impl Fn(&Task) -> bool) -> Vec<Task> {
+    let (taken, kept) = std::mem::take(all).into_iter().partition(matches);
+    *all = kept;
+    taken
+}
