@@ -50,6 +50,11 @@ impl Serialize for Rfc3339 {
     }
 }
 
+/// For `#[serde(serialize_with)]`: a time field written as `Rfc3339`.
+pub fn serialize<S: Serializer>(time: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    Rfc3339(*time).serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

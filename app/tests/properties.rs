@@ -14,6 +14,7 @@ use app::{
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use proptest::{collection::vec, prelude::*, sample::Index};
+use secrecy::ExposeSecret;
 use std::sync::LazyLock;
 
 const NOW: i64 = 1_800_000_000;
@@ -89,9 +90,9 @@ proptest! {
     fn an_accepted_task_keeps_the_rules(title in proptest::option::of(text()), description in proptest::option::of(text())) {
         match task_validate::new_task(NewTask { title, description }) {
             Ok(task) => {
-                prop_assert_eq!(task.title.trim(), task.title.as_str());
-                prop_assert!((1..=200).contains(&task.title.chars().count()));
-                prop_assert!(task.description.is_none_or(|d| d.chars().count() <= 2000));
+                prop_assert_eq!(task.title().trim(), task.title());
+                prop_assert!((1..=200).contains(&task.title().chars().count()));
+                prop_assert!(task.description().is_none_or(|d| d.chars().count() <= 2000));
             }
             Err(AppError::Validation { errors }) => prop_assert!(!errors.is_empty()),
             Err(other) => prop_assert!(false, "not a validation error: {other:?}"),
@@ -106,13 +107,13 @@ proptest! {
     ) {
         match validate::new_account(SignUpRequest { email, password, name }) {
             Ok(account) => {
-                prop_assert_eq!(validate::normalize_email(&account.email), account.email.clone());
-                prop_assert!(account.email.contains('@'));
-                prop_assert!(!account.email.chars().any(char::is_whitespace));
-                prop_assert!(account.email.chars().count() <= 254);
-                prop_assert!((8..=128).contains(&account.password.chars().count()));
-                prop_assert_eq!(account.name.trim(), account.name.as_str());
-                prop_assert!((1..=100).contains(&account.name.chars().count()));
+                prop_assert_eq!(validate::normalize_email(account.email()), account.email());
+                prop_assert!(account.email().contains('@'));
+                prop_assert!(!account.email().chars().any(char::is_whitespace));
+                prop_assert!(account.email().chars().count() <= 254);
+                prop_assert!((8..=128).contains(&account.password().expose_secret().chars().count()));
+                prop_assert_eq!(account.name().trim(), account.name());
+                prop_assert!((1..=100).contains(&account.name().chars().count()));
             }
             Err(AppError::Validation { errors }) => prop_assert!(!errors.is_empty()),
             Err(other) => prop_assert!(false, "not a validation error: {other:?}"),

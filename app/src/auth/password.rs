@@ -5,6 +5,7 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
+use secrecy::{ExposeSecret, SecretString};
 use std::{
     collections::HashSet,
     sync::{
@@ -189,13 +190,16 @@ async fn argon2_run<T: Send + 'static>(
     .map_err(|_| AppError::Internal)
 }
 
-pub async fn hash(password: String) -> Result<String, AppError> {
-    argon2_run(Lane::SignUp, move || hash_blocking(&password)).await?
+pub async fn hash(password: SecretString) -> Result<String, AppError> {
+    argon2_run(Lane::SignUp, move || {
+        hash_blocking(password.expose_secret())
+    })
+    .await?
 }
 
 /// Verifies a password against a stored hash, or against the dummy hash when there is
 /// none (unknown email, external user), doing the same work either way.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+pub async fn verify(password: SecretString, stored: Option<String>) -> Result<bool, AppError> {
     let dummy = DUMMY_HASH.as_ref().map_err(Clone::clone)?.clone();
     argon2_run(Lane::SignIn, move || {
         let (encoded, real) = match stored.as_deref() {
@@ -204,7 +208,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         };
         let matches = match PasswordHash::new(encoded) {
             Ok(parsed) => argon2()
-                .verify_password(password.as_bytes(), &parsed)
+                .verify_password(password.expose_secret().as_bytes(), &parsed)
                 .is_ok(),
             Err(error) => {
                 tracing::error!(%error, "a stored password hash cannot be parsed");

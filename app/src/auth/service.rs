@@ -18,6 +18,7 @@ use super::{
 use crate::error::AppError;
 use chrono::Utc;
 use http::HeaderMap;
+use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use std::{sync::Arc, time::Duration};
 
@@ -112,7 +113,7 @@ impl AuthService {
         client: &str,
     ) -> Result<AuthSession, AppError> {
         let account = validate::new_account(request)?;
-        if password::is_common(&account.password) {
+        if password::is_common(account.password().expose_secret()) {
             return Err(AppError::field(
                 "password",
                 "This password is among the most common ones. Choose another.",
@@ -134,17 +135,17 @@ impl AuthService {
             return Err(too_many(retry_after));
         }
         // Before the costly hash; the unique index still decides a race.
-        if db::local_email_taken(&self.pool, &account.email).await? {
+        if db::local_email_taken(&self.pool, account.email()).await? {
             return Err(email_taken());
         }
-        let hash = password::hash(account.password).await?;
+        let hash = password::hash(account.password().clone()).await?;
         let id = uuid::Uuid::new_v4().to_string();
         let inserted = db::insert_local_user(
             &self.pool,
             &id,
             &self.config.issuer,
-            &account.email,
-            &account.name,
+            account.email(),
+            account.name(),
             &hash,
         )
         .await;
@@ -169,7 +170,7 @@ impl AuthService {
     ) -> Result<AuthSession, AppError> {
         let credentials = validate::credentials(request)?;
         let limits = &self.config.throttle;
-        let email = credentials.email.as_str();
+        let email = credentials.email();
         let remembered = [Scope::Client, Scope::Pair]
             .into_iter()
             .find_map(|of| self.refusals.check(of, client, email));
@@ -206,16 +207,16 @@ impl AuthService {
             Verdict::Proceed { .. } => {}
         }
 
-        let account = db::local_account_by_email(&self.pool, &credentials.email).await?;
+        let account = db::local_account_by_email(&self.pool, email).await?;
         let stored = account.as_ref().map(|a| a.password_hash.clone());
         // The same Argon2id work is done when the email is unknown.
-        if !password::verify(credentials.password, stored).await? {
+        if !password::verify(credentials.password().clone(), stored).await? {
             return Err(AppError::InvalidCredentials);
         }
         let Some(account) = account else {
             return Err(AppError::InvalidCredentials);
         };
-        db::forgive_sign_in_attempt(&self.pool, &credentials.email, client).await?;
+        db::forgive_sign_in_attempt(&self.pool, email, client).await?;
         tracing::info!(user_id = %account.user.id, "signed in");
         self.session_for(&account.user)
     }

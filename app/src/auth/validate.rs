@@ -4,6 +4,7 @@
 
 use super::model::{SignInRequest, SignUpRequest};
 use crate::error::{AppError, FieldError};
+use secrecy::SecretString;
 
 pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 128;
@@ -76,12 +77,29 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-/// A sign-up whose fields passed every shared rule. Its `Debug` never shows the password.
-#[derive(Clone)]
+/// A sign-up whose fields passed every shared rule; only `new_account` makes one. The
+/// password is a `SecretString`: no `Debug` shows it, and its memory is wiped on drop.
+#[derive(Debug)]
 pub struct NewAccount {
-    pub email: String,
-    pub password: String,
-    pub name: String,
+    email: String,
+    password: SecretString,
+    name: String,
+}
+
+impl NewAccount {
+    /// Normalized (`normalize_email`).
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub fn password(&self) -> &SecretString {
+        &self.password
+    }
+
+    /// Trimmed.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// Checks every field and reports all the bad ones at once.
@@ -109,7 +127,7 @@ pub fn new_account(request: SignUpRequest) -> Result<NewAccount, AppError> {
     if errors.is_empty() {
         Ok(NewAccount {
             email,
-            password,
+            password: password.into(),
             name,
         })
     } else {
@@ -117,11 +135,23 @@ pub fn new_account(request: SignUpRequest) -> Result<NewAccount, AppError> {
     }
 }
 
-/// Its `Debug` never shows the password.
-#[derive(Clone)]
+/// A sign-in of the right shape; only `credentials` makes one. The password is kept as
+/// in `NewAccount`.
+#[derive(Debug)]
 pub struct Credentials {
-    pub email: String,
-    pub password: String,
+    email: String,
+    password: SecretString,
+}
+
+impl Credentials {
+    /// Normalized (`normalize_email`).
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub fn password(&self) -> &SecretString {
+        &self.password
+    }
 }
 
 /// Sign-in insists that both fields are there and could belong to an account (an
@@ -151,34 +181,19 @@ pub fn credentials(request: SignInRequest) -> Result<Credentials, AppError> {
         });
     }
     if errors.is_empty() {
-        Ok(Credentials { email, password })
+        Ok(Credentials {
+            email,
+            password: password.into(),
+        })
     } else {
         Err(AppError::Validation { errors })
-    }
-}
-
-impl std::fmt::Debug for NewAccount {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewAccount")
-            .field("email", &self.email)
-            .field("password", &super::model::HIDDEN)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("email", &self.email)
-            .field("password", &super::model::HIDDEN)
-            .finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     #[test]
     fn no_debug_output_shows_a_password_or_a_token() {
@@ -288,8 +303,8 @@ mod tests {
             name: Some("  Ada Lovelace ".into()),
         })
         .expect("valid");
-        assert_eq!(account.email, "ada@example.com");
-        assert_eq!(account.password, " keeps its spaces ");
-        assert_eq!(account.name, "Ada Lovelace");
+        assert_eq!(account.email(), "ada@example.com");
+        assert_eq!(account.password().expose_secret(), " keeps its spaces ");
+        assert_eq!(account.name(), "Ada Lovelace");
     }
 }

@@ -18,10 +18,7 @@ pub async fn list_tasks(query: ListQuery) -> Result<TaskPage, AppError> {
             .tasks
             .execute(&user, command::List::parse(query))
             .await?;
-        Ok(TaskPage {
-            tasks: page.tasks.into_iter().map(|row| row.into_task()).collect(),
-            next_cursor: page.next_cursor,
-        })
+        Ok(page.into_page())
     })
     .await
 }
@@ -54,7 +51,10 @@ pub async fn update_task(
     with_user(|state, user| async move {
         state
             .tasks
-            .execute(&user, command::Replace::parse(&id, update))
+            .execute(
+                &user,
+                command::task_id(&id).and_then(|id| command::Replace::parse(id, update)),
+            )
             .await
     })
     .await
@@ -64,10 +64,8 @@ pub async fn update_task(
 pub async fn set_task_completion(id: String, completed: Option<bool>) -> Result<Task, AppError> {
     with_user(|state, user| async move {
         let change = super::model::CompletionChange { completed };
-        state
-            .tasks
-            .execute(&user, command::Complete::parse(&id, change))
-            .await
+        let command = command::task_id(&id).map(|id| command::Complete(id, change));
+        state.tasks.execute(&user, command).await
     })
     .await
 }
@@ -77,7 +75,7 @@ pub async fn delete_task(id: String) -> Result<(), AppError> {
     with_user(|state, user| async move {
         state
             .tasks
-            .execute(&user, command::Delete::parse(&id))
+            .execute(&user, command::task_id(&id).map(command::Delete))
             .await
     })
     .await

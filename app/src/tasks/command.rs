@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// A task id from a URL or a call: anything that is not a UUID names no task.
-fn task_id(id: &str) -> Result<Uuid, AppError> {
+pub fn task_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound)
 }
 
@@ -26,8 +26,7 @@ fn found(row: Option<TaskRow>) -> Result<Task, AppError> {
     row.map(TaskRow::into_task).ok_or(AppError::NotFound)
 }
 
-/// One page of the list, as rows: the REST route writes them out as they are, the
-/// server function turns them into tasks.
+/// One page of the list.
 pub struct List {
     query: ListQuery,
     after: Option<Position>,
@@ -49,8 +48,24 @@ impl List {
     }
 }
 
+/// A page as the repository read it: the REST route writes its rows out as they are,
+/// the server function takes it as a `TaskPage`.
+pub struct RowPage {
+    pub rows: Vec<TaskRow>,
+    pub next_cursor: Option<String>,
+}
+
+impl RowPage {
+    pub fn into_page(self) -> TaskPage {
+        TaskPage {
+            tasks: self.rows.into_iter().map(TaskRow::into_task).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
 impl Command for List {
-    type Output = TaskPage<TaskRow>;
+    type Output = RowPage;
 
     async fn run(self, tasks: &TaskService, user: &AuthUser) -> Result<Self::Output, AppError> {
         let pool = tasks.pool();
@@ -80,10 +95,7 @@ impl Command for List {
             Some(last) if more => Some(cursor::encode(&query, &last.position(query.sort))),
             _ => None,
         };
-        Ok(TaskPage {
-            tasks: rows,
-            next_cursor,
-        })
+        Ok(RowPage { rows, next_cursor })
     }
 }
 
@@ -103,28 +115,12 @@ impl Command for Create {
         // Time-ordered ids keep inserts at the end of the primary key index.
         let id = Uuid::now_v7();
         let max = tasks.max_per_user();
-        let row = access::run(pool, user, || {
-            db::insert(
-                pool,
-                user,
-                id,
-                &task.title,
-                task.description.as_deref(),
-                max,
-            )
-        })
-        .await?;
+        let row = access::run(pool, user, || db::insert(pool, user, id, &task, max)).await?;
         row.map(TaskRow::into_task).ok_or_else(|| tasks.full())
     }
 }
 
-pub struct Get(Uuid);
-
-impl Get {
-    pub fn parse(id: &str) -> Result<Self, AppError> {
-        task_id(id).map(Get)
-    }
-}
+pub struct Get(pub Uuid);
 
 impl Command for Get {
     type Output = Task;
@@ -138,8 +134,8 @@ impl Command for Get {
 pub struct Replace(Uuid, ValidUpdate);
 
 impl Replace {
-    pub fn parse(id: &str, input: TaskUpdate) -> Result<Self, AppError> {
-        Ok(Replace(task_id(id)?, validate::update(input)?))
+    pub fn parse(id: Uuid, input: TaskUpdate) -> Result<Self, AppError> {
+        validate::update(input).map(|update| Replace(id, update))
     }
 }
 
@@ -148,41 +144,23 @@ impl Command for Replace {
 
     async fn run(self, tasks: &TaskService, user: &AuthUser) -> Result<Task, AppError> {
         let (pool, Replace(id, update)) = (tasks.pool(), self);
-        let description = update.description.as_ref().map(|d| d.as_deref());
-        found(
-            access::run(pool, user, || {
-                db::update(pool, user, id, &update.title, description, update.completed)
-            })
-            .await?,
-        )
+        found(access::run(pool, user, || db::update(pool, user, id, &update)).await?)
     }
 }
 
 /// Sets `completed`, or toggles it.
-pub struct Complete(Uuid, Option<bool>);
-
-impl Complete {
-    pub fn parse(id: &str, change: CompletionChange) -> Result<Self, AppError> {
-        Ok(Complete(task_id(id)?, change.completed))
-    }
-}
+pub struct Complete(pub Uuid, pub CompletionChange);
 
 impl Command for Complete {
     type Output = Task;
 
     async fn run(self, tasks: &TaskService, user: &AuthUser) -> Result<Task, AppError> {
-        let (pool, Complete(id, completed)) = (tasks.pool(), self);
+        let (pool, Complete(id, CompletionChange { completed })) = (tasks.pool(), self);
         found(access::run(pool, user, || db::set_completed(pool, user, id, completed)).await?)
     }
 }
 
-pub struct Delete(Uuid);
-
-impl Delete {
-    pub fn parse(id: &str) -> Result<Self, AppError> {
-        task_id(id).map(Delete)
-    }
-}
+pub struct Delete(pub Uuid);
 
 impl Command for Delete {
     type Output = ();
@@ -256,21 +234,12 @@ impl Command for Restore {
 
     async fn run(self, tasks: &TaskService, user: &AuthUser) -> Result<Task, AppError> {
         let pool = tasks.pool();
-        let (title, description) = (self.task.title.as_str(), self.task.description.as_deref());
+        let task = &self.task;
         let (completed, created_at, max) = (self.completed, self.created_at, tasks.max_per_user());
         // `None`: the id is taken, or the user has as many tasks as they may keep.
         let restore = |id| {
             access::run(pool, user, move || {
-                db::restore(
-                    pool,
-                    user,
-                    id,
-                    title,
-                    description,
-                    completed,
-                    created_at,
-                    max,
-                )
+                db::restore(pool, user, id, task, completed, created_at, max)
             })
         };
         if let Some(row) = restore(self.id).await? {

@@ -86,11 +86,10 @@ pub enum SortOrder {
     Desc,
 }
 
-/// One page of the list, and the cursor of the next one if more tasks remain. The
-/// server reads a page as rows and writes them out as tasks (`T` is its row type).
+/// One page of the list, and the cursor of the next one if more tasks remain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskPage<T = Task> {
-    pub tasks: Vec<T>,
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
     pub next_cursor: Option<String>,
 }
 

@@ -38,11 +38,22 @@ fn result<T>(errors: Vec<FieldError>, value: T) -> Result<T, AppError> {
     }
 }
 
-/// A task's content once it passed the rules.
+/// A task's content once it passed the rules. Only `new_task` makes one, so the
+/// repository, which takes nothing else, never writes content that did not pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidTask {
-    pub title: String,
-    pub description: Option<String>,
+    title: String,
+    description: Option<String>,
+}
+
+impl ValidTask {
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
 }
 
 pub fn new_task(input: NewTask) -> Result<ValidTask, AppError> {
@@ -61,13 +72,28 @@ pub fn new_task(input: NewTask) -> Result<ValidTask, AppError> {
     )
 }
 
-/// A replacement once it passed the rules: `description` is `None` to keep it,
-/// `Some(None)` to clear it.
+/// A replacement once it passed the rules. Only `update` makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidUpdate {
-    pub title: String,
-    pub description: Option<Option<String>>,
-    pub completed: Option<bool>,
+    title: String,
+    description: Option<Option<String>>,
+    completed: Option<bool>,
+}
+
+impl ValidUpdate {
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// `None` keeps the description, `Some(None)` clears it.
+    pub fn description(&self) -> Option<Option<&str>> {
+        self.description.as_ref().map(|d| d.as_deref())
+    }
+
+    /// `None` keeps it.
+    pub fn completed(&self) -> Option<bool> {
+        self.completed
+    }
 }
 
 pub fn update(input: TaskUpdate) -> Result<ValidUpdate, AppError> {

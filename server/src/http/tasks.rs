@@ -21,8 +21,8 @@ use axum::{
 };
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use std::collections::HashMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,14 +31,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(complete))
 }
 
-/// The verified user, who must be the `{user_id}` of the URL (else 403), and the
-/// `{id}` of the task if the route has one. Extracted before any body is read; its 403
-/// is vouched for here (`access::vouch`), every other refusal by
-/// `TaskService::execute`, so that 401 comes before 403, 400, 404 and 422 even for a
-/// signed-out token.
+/// The verified user, who must be the `{user_id}` of the URL (else 403), on the
+/// collection routes. Extracted before any body is read; its 403 is vouched for here
+/// (`access::vouch`), every other refusal by `TaskService::execute`, so that 401 comes
+/// before 403, 400, 404 and 422 even for a signed-out token.
 struct Owner {
     user: AuthUser,
-    task_id: String,
+}
+
+/// The owner, as `Owner`, and the `{id}` of the task the URL names; an id that is no
+/// UUID names no task (404, vouched for here like the 403).
+struct OwnedTask {
+    user: AuthUser,
+    id: Uuid,
+}
+
+/// A 403 unless the URL's user is the token's.
+fn same_user(user: &AuthUser, user_id: &str) -> Result<(), AppError> {
+    if user_id == user.id() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 impl FromRequestParts<AppState> for Owner {
@@ -46,21 +60,29 @@ impl FromRequestParts<AppState> for Owner {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let user = AuthUser::from_request_parts(parts, state).await?;
-        let params = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        let checked = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound)
-            .and_then(|Path(params)| {
-                if params.get("user_id").map(String::as_str) == Some(user.id()) {
-                    Ok(params)
-                } else {
-                    Err(AppError::Forbidden)
-                }
+            .and_then(|Path(user_id)| same_user(&user, &user_id));
+        access::vouch(&state.pool, &user, checked).await?;
+        Ok(Owner { user })
+    }
+}
+
+impl FromRequestParts<AppState> for OwnedTask {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        let checked = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)
+            .and_then(|Path((user_id, id))| {
+                same_user(&user, &user_id)?;
+                command::task_id(&id)
             });
-        let params = access::vouch(&state.pool, &user, params).await?;
-        Ok(Owner {
-            user,
-            task_id: params.get("id").cloned().unwrap_or_default(),
-        })
+        let id = access::vouch(&state.pool, &user, checked).await?;
+        Ok(OwnedTask { user, id })
     }
 }
 
@@ -109,7 +131,7 @@ async fn list(
     // The next page's link repeats the query the command ran.
     let link_query = command.as_ref().ok().map(|c| c.query().clone());
     let page = state.tasks.execute(&owner.user, command).await?;
-    let mut response = Json(page.tasks).into_response();
+    let mut response = Json(page.rows).into_response();
     if let (Some(cursor), Some(query)) = (page.next_cursor, link_query) {
         let link = next_link(&state, &headers, owner.user.id(), &query, &cursor);
         if let Ok(value) = HeaderValue::from_str(&link) {
@@ -186,9 +208,9 @@ async fn create(
         (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
     ))]
-async fn read(State(state): State<AppState>, owner: Owner) -> Result<Json<Task>, AppError> {
-    let command = command::Get::parse(&owner.task_id);
-    Ok(Json(state.tasks.execute(&owner.user, command).await?))
+async fn read(State(state): State<AppState>, task: OwnedTask) -> Result<Json<Task>, AppError> {
+    let command = Ok(command::Get(task.id));
+    Ok(Json(state.tasks.execute(&task.user, command).await?))
 }
 
 /// Replaces the title; an omitted description or completed is kept, a null
@@ -207,12 +229,11 @@ async fn read(State(state): State<AppState>, owner: Owner) -> Result<Json<Task>,
     ))]
 async fn replace(
     State(state): State<AppState>,
-    owner: Owner,
+    task: OwnedTask,
     update: Result<ApiJson<TaskUpdate>, AppError>,
 ) -> Result<Json<Task>, AppError> {
-    let command =
-        update.and_then(|ApiJson(update)| command::Replace::parse(&owner.task_id, update));
-    Ok(Json(state.tasks.execute(&owner.user, command).await?))
+    let command = update.and_then(|ApiJson(update)| command::Replace::parse(task.id, update));
+    Ok(Json(state.tasks.execute(&task.user, command).await?))
 }
 
 /// No body toggles; `{"completed": bool}` sets.
@@ -230,7 +251,7 @@ async fn replace(
     ))]
 async fn complete(
     State(state): State<AppState>,
-    owner: Owner,
+    task: OwnedTask,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Task>, AppError> {
     let change = super::json::bytes(body).and_then(|body| {
@@ -240,8 +261,8 @@ async fn complete(
             super::json::parse(&body)
         }
     });
-    let command = change.and_then(|change| command::Complete::parse(&owner.task_id, change));
-    Ok(Json(state.tasks.execute(&owner.user, command).await?))
+    let command = change.map(|change| command::Complete(task.id, change));
+    Ok(Json(state.tasks.execute(&task.user, command).await?))
 }
 
 /// Deletes a task.
@@ -254,16 +275,10 @@ async fn complete(
         (status = 403, description = "Another user's URL", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such task of this user", body = Problem, content_type = PROBLEM),
     ))]
-async fn remove(State(state): State<AppState>, owner: Owner) -> Result<StatusCode, AppError> {
-    let command = command::Delete::parse(&owner.task_id);
-    state.tasks.execute(&owner.user, command).await?;
+async fn remove(State(state): State<AppState>, task: OwnedTask) -> Result<StatusCode, AppError> {
+    state
+        .tasks
+        .execute(&task.user, Ok(command::Delete(task.id)))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-impl std::fmt::Debug for Owner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Owner")
-            .field("user", &self.user.id())
-            .finish()
-    }
 }

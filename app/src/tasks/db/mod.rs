@@ -11,42 +11,33 @@ pub use list::list;
 use super::{
     cursor::Position,
     model::{SortKey, Task},
+    validate::{ValidTask, ValidUpdate},
 };
 use crate::auth::{
     gate::{gated_query, gated_query_as},
     AuthUser,
 };
-use crate::time::Rfc3339;
+use crate::time;
 use chrono::{DateTime, Utc};
-use serde::{ser::SerializeStruct, Serialize, Serializer};
+use serde::Serialize;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-#[derive(Debug, Clone)]
+/// A task as stored. It goes over the wire as its `Task` would, written straight from
+/// the row: a page of a hundred tasks makes no strings on the way out
+/// (`tests::a_row_is_written_as_its_task`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename = "Task")]
 pub struct TaskRow {
     pub id: Uuid,
     pub user_id: String,
     pub title: String,
     pub description: Option<String>,
     pub completed: bool,
+    #[serde(serialize_with = "time::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "time::serialize")]
     pub updated_at: DateTime<Utc>,
-}
-
-/// A row goes over the wire as its `Task` would, written straight from the row: a page
-/// of a hundred tasks makes no strings on the way out (`tests::a_row_is_written_as_its_task`).
-impl Serialize for TaskRow {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut task = serializer.serialize_struct("Task", 7)?;
-        task.serialize_field("id", &self.id)?;
-        task.serialize_field("user_id", &self.user_id)?;
-        task.serialize_field("title", &self.title)?;
-        task.serialize_field("description", &self.description)?;
-        task.serialize_field("completed", &self.completed)?;
-        task.serialize_field("created_at", &Rfc3339(self.created_at))?;
-        task.serialize_field("updated_at", &Rfc3339(self.updated_at))?;
-        task.end()
-    }
 }
 
 impl TaskRow {
@@ -57,8 +48,8 @@ impl TaskRow {
             title: self.title,
             description: self.description,
             completed: self.completed,
-            created_at: crate::time::rfc3339(self.created_at),
-            updated_at: crate::time::rfc3339(self.updated_at),
+            created_at: time::rfc3339(self.created_at),
+            updated_at: time::rfc3339(self.updated_at),
         }
     }
 
@@ -78,8 +69,7 @@ pub async fn insert(
     db: impl PgExecutor<'_>,
     user: &AuthUser,
     id: Uuid,
-    title: &str,
-    description: Option<&str>,
+    task: &ValidTask,
     max: i32,
 ) -> Result<Option<TaskRow>, sqlx::Error> {
     gated_query_as!(
@@ -97,8 +87,8 @@ pub async fn insert(
         "#,
         user,
         id,
-        title,
-        description,
+        task.title(),
+        task.description(),
         max
     )
     .fetch_optional(db)
@@ -123,16 +113,13 @@ pub async fn get(
     .await
 }
 
-/// Replaces the title; `description` `None` keeps it, `Some(None)` clears it;
-/// `completed` `None` keeps it. `updated_at` always moves forward, even within one
-/// microsecond of the last change.
+/// Replaces the title, and the description and `completed` where the update has them.
+/// `updated_at` always moves forward, even within one microsecond of the last change.
 pub async fn update(
     db: impl PgExecutor<'_>,
     user: &AuthUser,
     id: Uuid,
-    title: &str,
-    description: Option<Option<&str>>,
-    completed: Option<bool>,
+    update: &ValidUpdate,
 ) -> Result<Option<TaskRow>, sqlx::Error> {
     gated_query_as!(
         TaskRow,
@@ -147,10 +134,10 @@ pub async fn update(
         "#,
         user,
         id,
-        title,
-        description.is_some(),
-        description.flatten(),
-        completed
+        update.title(),
+        update.description().is_some(),
+        update.description().flatten(),
+        update.completed()
     )
     .fetch_optional(db)
     .await
@@ -242,13 +229,11 @@ pub async fn delete_completed(
 /// `None` if that id is taken, or the user already keeps `max` tasks. Unlike `insert`,
 /// the id may be taken, so the count is read under its row's lock first and only a
 /// task that was inserted is counted.
-#[allow(clippy::too_many_arguments)]
 pub async fn restore(
     db: impl PgExecutor<'_>,
     user: &AuthUser,
     id: Uuid,
-    title: &str,
-    description: Option<&str>,
+    task: &ValidTask,
     completed: bool,
     created_at: DateTime<Utc>,
     max: i32,
@@ -273,8 +258,8 @@ pub async fn restore(
         "#,
         user,
         id,
-        title,
-        description,
+        task.title(),
+        task.description(),
         completed,
         created_at,
         max
