@@ -1,4 +1,5 @@
 pub mod rpc;
+pub mod tasks;
 pub mod tokens;
 
 use app::{
