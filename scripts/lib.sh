@@ -107,6 +107,9 @@ setup_test_tools() {
     step "installing cargo-nextest $CARGO_NEXTEST_VERSION (about 5 minutes, once)"
     cargo install cargo-nextest --version "$CARGO_NEXTEST_VERSION" --locked
   fi
+  # The real Better Auth server the identity tests start (end2end/better-auth/server.mjs);
+  # its .npmrc runs no install script.
+  npm_ci "$ROOT/end2end/better-auth"
   setup_browser
 }
 

@@ -2,6 +2,7 @@
 //! PostgreSQL database (`#[sqlx::test]` creates it and drops it afterwards).
 
 mod assets;
+mod better_auth;
 mod cluster;
 mod external;
 mod gate;

@@ -1,3 +1,4 @@
+pub mod better_auth;
 pub mod rpc;
 pub mod tasks;
 pub mod tokens;
