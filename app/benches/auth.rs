@@ -65,7 +65,7 @@ fn main() {
         eprintln!("cannot issue a token");
         std::process::exit(1);
     };
-    let verifying = key.verifying_key();
+    let verifying = app::auth::jwk::PublicKey::ed25519(key.verifying_key());
     let budget = Duration::from_secs(2);
 
     let mut rows = Vec::new();

@@ -38,7 +38,13 @@ static TOKEN: LazyLock<String> = LazyLock::new(|| {
 
 fn verifies(raw: &str) -> bool {
     token::parse(raw)
-        .and_then(|unverified| unverified.verify(&KEY.verifying_key(), "todo", NOW))
+        .and_then(|unverified| {
+            unverified.verify(
+                &app::auth::jwk::PublicKey::ed25519(KEY.verifying_key()),
+                "todo",
+                NOW,
+            )
+        })
         .is_ok()
 }
 

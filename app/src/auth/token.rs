@@ -2,14 +2,18 @@
 //!
 //! Checking is done here rather than with `jsonwebtoken::decode`, because API.md asks
 //! to accept `alg: "Ed25519"` (RFC 9864's name, used by Better Auth) beside `EdDSA`,
-//! which jsonwebtoken's `Algorithm` cannot parse. The path stays short: the header's
-//! algorithm is pinned to Ed25519, the signature is checked with `verify_strict`
-//! against a key chosen by (`iss`, `kid`), and only then are the claims trusted.
+//! which jsonwebtoken's `Algorithm` cannot parse, and ES512, which it does not offer.
+//! The path stays short: a header naming an algorithm outside `jwk::Algorithm` is
+//! refused before any key is looked at; the key chosen by (`iss`, `kid`) must be one of
+//! the algorithm the header names, and verifies the signature (`jwk::PublicKey`); only
+//! then are the claims trusted.
 
-use super::keys::KeyPair;
+use super::{
+    jwk::{Algorithm, PublicKey},
+    keys::KeyPair,
+};
 use crate::error::AppError;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 use std::{collections::HashSet, sync::Mutex};
@@ -101,7 +105,8 @@ fn string_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 #[derive(Debug)]
 pub struct Unverified<'a> {
     signing_input: &'a str,
-    signature: Signature,
+    signature: Vec<u8>,
+    alg: Algorithm,
     pub kid: String,
     pub claims: Claims,
 }
@@ -124,22 +129,23 @@ pub fn parse(token: &str) -> Result<Unverified<'_>, Rejection> {
     };
     let header: Header =
         serde_json::from_slice(&decode_part(header)?).map_err(|_| Rejection::Malformed)?;
-    // Pinned: `none`, HS256 and everything else are refused before any key is looked at.
-    if header.alg != "EdDSA" && header.alg != "Ed25519" {
-        return Err(Rejection::Algorithm);
-    }
+    // `none`, HMAC and every other name are refused before any key is looked at.
+    let alg = Algorithm::named(&header.alg).ok_or(Rejection::Algorithm)?;
     if header.crit.is_some() {
         return Err(Rejection::Malformed);
     }
     let kid = header.kid.ok_or(Rejection::UnknownKey)?;
-    let signature =
-        Signature::from_slice(&decode_part(signature)?).map_err(|_| Rejection::Malformed)?;
+    let signature = decode_part(signature)?;
+    if signature.is_empty() {
+        return Err(Rejection::Malformed);
+    }
     let claims: Claims =
         serde_json::from_slice(&decode_part(payload)?).map_err(|_| Rejection::Malformed)?;
     let signing_input = &token[..token.len() - signature_len(token)];
     Ok(Unverified {
         signing_input,
         signature,
+        alg,
         kid,
         claims,
     })
@@ -152,7 +158,7 @@ fn signature_len(token: &str) -> usize {
 
 impl Unverified<'_> {
     /// Checks the signature, then the time, audience and subject claims.
-    pub fn verify(self, key: &VerifyingKey, audience: &str, now: i64) -> Result<Claims, Rejection> {
+    pub fn verify(self, key: &PublicKey, audience: &str, now: i64) -> Result<Claims, Rejection> {
         self.check_signature(key)?;
         self.into_claims(audience, now)
     }
@@ -161,11 +167,14 @@ impl Unverified<'_> {
     /// checked again; one that verifies now is remembered.
     pub fn verify_remembering(
         self,
-        key: &VerifyingKey,
+        key: &PublicKey,
         audience: &str,
         now: i64,
         memo: &SignatureMemo,
     ) -> Result<Claims, Rejection> {
+        if key.algorithm() != self.alg {
+            return Err(Rejection::Algorithm);
+        }
         let id = SignatureMemo::id(key, self.signing_input, &self.signature);
         if !memo.holds(&id) {
             self.check_signature(key)?;
@@ -174,9 +183,16 @@ impl Unverified<'_> {
         self.into_claims(audience, now)
     }
 
-    fn check_signature(&self, key: &VerifyingKey) -> Result<(), Rejection> {
-        key.verify_strict(self.signing_input.as_bytes(), &self.signature)
-            .map_err(|_| Rejection::Signature)
+    /// The key must be one of the header's algorithm (RFC 8725 §3.1), and verify.
+    fn check_signature(&self, key: &PublicKey) -> Result<(), Rejection> {
+        if key.algorithm() != self.alg {
+            return Err(Rejection::Algorithm);
+        }
+        if key.verify(self.signing_input.as_bytes(), &self.signature) {
+            Ok(())
+        } else {
+            Err(Rejection::Signature)
+        }
     }
 
     /// The time, audience and subject claims, once the signature holds.
@@ -205,9 +221,9 @@ impl Unverified<'_> {
 }
 
 /// Signatures seen to verify lately. A token comes with every request of its session,
-/// and its Ed25519 check, a sixth of the server's CPU on a list request, gives the same
-/// answer every time for the same token and key. So a success is remembered under
-/// SHA-256 of the key, the signed part and the signature; the claims (times, audience,
+/// and its signature check (for Ed25519, a sixth of the server's CPU on a list request)
+/// gives the same answer every time for the same token and key. So a success is
+/// remembered under SHA-256 of the key, the signed part and the signature; the claims (times, audience,
 /// subject) are still checked on every request, and the sign-out by the gate.
 pub struct SignatureMemo {
     seen: Mutex<HashSet<[u8; 32]>>,
@@ -223,11 +239,11 @@ impl SignatureMemo {
         }
     }
 
-    fn id(key: &VerifyingKey, signing_input: &str, signature: &Signature) -> [u8; 32] {
+    fn id(key: &PublicKey, signing_input: &str, signature: &[u8]) -> [u8; 32] {
         let mut digest = Sha256::new();
-        digest.update(key.as_bytes());
+        digest.update(key.id());
         digest.update(signing_input.as_bytes());
-        digest.update(signature.to_bytes());
+        digest.update(signature);
         digest.finalize().into()
     }
 
@@ -360,7 +376,7 @@ mod tests {
     }
 
     fn check(key: &KeyPair, token: &str) -> Result<Claims, Rejection> {
-        parse(token)?.verify(&key.verifying_key(), "todo", NOW)
+        parse(token)?.verify(&PublicKey::ed25519(key.verifying_key()), "todo", NOW)
     }
 
     #[test]
@@ -370,7 +386,7 @@ mod tests {
         let unverified = parse(&token).expect("parse");
         assert_eq!(unverified.kid, key.kid);
         let claims = unverified
-            .verify(&key.verifying_key(), "todo", NOW)
+            .verify(&PublicKey::ed25519(key.verifying_key()), "todo", NOW)
             .expect("verify");
         assert_eq!(claims.sub, "user-1");
         assert_eq!(claims.email.as_deref(), Some("ada@example.com"));
@@ -519,7 +535,12 @@ mod tests {
         let memo = SignatureMemo::new();
         let token = sign_raw(&key, json!({"alg": "EdDSA", "kid": "k"}), claims(json!({})));
         let verify = |token: &str, key: &KeyPair, now: i64| {
-            parse(token)?.verify_remembering(&key.verifying_key(), "todo", now, &memo)
+            parse(token)?.verify_remembering(
+                &PublicKey::ed25519(key.verifying_key()),
+                "todo",
+                now,
+                &memo,
+            )
         };
         assert!(verify(&token, &key, NOW).is_ok());
         assert_eq!(memo.len(), 1);

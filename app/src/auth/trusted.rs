@@ -4,8 +4,7 @@
 //! seconds; a failed refetch keeps the set held while it is fresh, and once no fresh
 //! set can be had, the issuer's tokens are refused.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use ed25519_dalek::VerifyingKey;
+use super::jwk::{parse_jwks, PublicKey};
 use std::{
     collections::HashMap,
     sync::RwLock,
@@ -24,7 +23,7 @@ pub struct TrustedIssuerConfig {
 }
 
 struct Fetched {
-    keys: HashMap<String, VerifyingKey>,
+    keys: HashMap<String, PublicKey>,
     /// When this set arrived.
     at: Instant,
 }
@@ -79,7 +78,7 @@ impl TrustedIssuer {
 
     /// The key from the cached set, if it holds it and is fresh, or if it came from
     /// `last_fetch` (a caller passes it only while that fetch is too recent to repeat).
-    fn cached(&self, kid: &str, last_fetch: Option<Instant>) -> Option<VerifyingKey> {
+    fn cached(&self, kid: &str, last_fetch: Option<Instant>) -> Option<PublicKey> {
         let cache = match self.cache.read() {
             Ok(cache) => cache,
             Err(poisoned) => poisoned.into_inner(),
@@ -88,7 +87,7 @@ impl TrustedIssuer {
         let fresh = fetched.at.elapsed() < self.config.cache_for;
         let latest = last_fetch.is_some_and(|last| fetched.at >= last);
         (fresh || latest)
-            .then(|| fetched.keys.get(kid).copied())
+            .then(|| fetched.keys.get(kid).cloned())
             .flatten()
     }
 
@@ -102,7 +101,7 @@ impl TrustedIssuer {
     /// The issuer's key with this `kid`, if the issuer's key set can be had. A fetch
     /// that fails keeps the set already held: its keys serve until it is no longer
     /// fresh, and then the issuer's tokens are refused until a fetch succeeds.
-    pub async fn key(&self, kid: &str) -> Option<VerifyingKey> {
+    pub async fn key(&self, kid: &str) -> Option<PublicKey> {
         if let Some(key) = self.cached(kid, None) {
             return Some(key);
         }
@@ -119,7 +118,7 @@ impl TrustedIssuer {
         *last_fetch = Some(started);
         match self.fetch().await {
             Ok(keys) => {
-                let key = keys.get(kid).copied();
+                let key = keys.get(kid).cloned();
                 self.store(Fetched { keys, at: started });
                 key
             }
@@ -130,7 +129,7 @@ impl TrustedIssuer {
         }
     }
 
-    async fn fetch(&self) -> Result<HashMap<String, VerifyingKey>, String> {
+    async fn fetch(&self) -> Result<HashMap<String, PublicKey>, String> {
         let mut response = self
             .http
             .get(&self.config.jwks_url)
@@ -158,63 +157,9 @@ impl TrustedIssuer {
     }
 }
 
-/// The Ed25519 keys of a JWK Set; keys of other types are skipped, a malformed Ed25519
-/// key makes the whole set suspect.
-pub fn parse_jwks(body: &[u8]) -> Result<HashMap<String, VerifyingKey>, String> {
-    #[derive(serde::Deserialize)]
-    struct Set {
-        keys: Vec<serde_json::Value>,
-    }
-    let set: Set = serde_json::from_slice(body).map_err(|e| format!("not a JWK Set: {e}"))?;
-    let mut keys = HashMap::new();
-    for jwk in set.keys {
-        let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
-        if field("kty") != Some("OKP") || field("crv") != Some("Ed25519") {
-            continue;
-        }
-        if field("use").is_some_and(|u| u != "sig")
-            || field("alg").is_some_and(|a| a != "EdDSA" && a != "Ed25519")
-        {
-            continue;
-        }
-        let (Some(kid), Some(x)) = (field("kid"), field("x")) else {
-            return Err("an Ed25519 key without kid or x".into());
-        };
-        let bytes: [u8; 32] = URL_SAFE_NO_PAD
-            .decode(x)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or("an Ed25519 key whose x is not 32 bytes of base64url")?;
-        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| "an invalid Ed25519 key")?;
-        keys.insert(kid.to_owned(), key);
-    }
-    if keys.is_empty() {
-        return Err("no Ed25519 key in the set".into());
-    }
-    Ok(keys)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const RFC_8037_X: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
-
-    #[test]
-    fn ed25519_keys_are_read_and_others_skipped() {
-        let body = format!(
-            r#"{{"keys":[
-                {{"kty":"RSA","n":"abc","e":"AQAB","kid":"rsa"}},
-                {{"kty":"OKP","crv":"X25519","x":"{RFC_8037_X}","kid":"ecdh"}},
-                {{"kty":"OKP","crv":"Ed25519","x":"{RFC_8037_X}","kid":"k1","alg":"EdDSA"}},
-                {{"kty":"OKP","crv":"Ed25519","x":"{RFC_8037_X}","kid":"k2"}}
-            ]}}"#
-        );
-        let keys = parse_jwks(body.as_bytes()).expect("parse");
-        let mut kids: Vec<_> = keys.keys().cloned().collect();
-        kids.sort();
-        assert_eq!(kids, ["k1", "k2"]);
-    }
 
     #[test]
     fn a_key_set_comes_over_https_or_from_this_machine() {
@@ -234,18 +179,5 @@ mod tests {
         ] {
             assert!(check_jwks_url(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn a_short_or_missing_x_is_refused() {
-        for jwk in [
-            r#"{"kty":"OKP","crv":"Ed25519","x":"AAAA","kid":"short"}"#,
-            r#"{"kty":"OKP","crv":"Ed25519","kid":"no-x"}"#,
-        ] {
-            let body = format!(r#"{{"keys":[{jwk}]}}"#);
-            assert!(parse_jwks(body.as_bytes()).is_err(), "{jwk}");
-        }
-        assert!(parse_jwks(b"[]").is_err());
-        assert!(parse_jwks(br#"{"keys":[]}"#).is_err());
     }
 }

@@ -6,6 +6,7 @@
 use super::{
     config::AuthConfig,
     identity::AuthUser,
+    jwk::PublicKey,
     keys::OwnKeys,
     token::{self, Claims, Rejection, SignatureMemo},
     trusted::TrustedIssuer,
@@ -13,7 +14,6 @@ use super::{
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
-use ed25519_dalek::VerifyingKey;
 use http::{header::AUTHORIZATION, HeaderMap};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -56,9 +56,10 @@ impl Verifier {
 
     /// The key that verifies a token of this issuer with this `kid`, and the audience
     /// the token must name: ours, or the trusted issuer's; any other issuer is unknown.
-    async fn key_for(&self, iss: &str, kid: &str) -> Result<(VerifyingKey, &str), Rejection> {
+    async fn key_for(&self, iss: &str, kid: &str) -> Result<(PublicKey, &str), Rejection> {
         let (key, audience) = if iss == self.issuer {
-            (self.keys.verifying_key(kid).await, self.audience.as_str())
+            let ours = self.keys.verifying_key(kid).await;
+            (ours.map(PublicKey::ed25519), self.audience.as_str())
         } else {
             match &self.trusted {
                 Some(trusted) if trusted.config.issuer == iss => {

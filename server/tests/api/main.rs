@@ -3,6 +3,7 @@
 
 mod assets;
 mod better_auth;
+mod better_auth_algorithms;
 mod cluster;
 mod external;
 mod gate;
