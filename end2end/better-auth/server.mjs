@@ -16,6 +16,8 @@ const port = Number(env("BETTER_AUTH_PORT"));
 const baseURL = env("BETTER_AUTH_URL", `http://127.0.0.1:${port}`);
 const alg = env("BETTER_AUTH_ALG", "EdDSA");
 const rotation = process.env.BETTER_AUTH_ROTATION_SECS;
+// Better Auth limits requests only in production unless told; the tests turn it on.
+const rateLimit = process.env.BETTER_AUTH_RATE_LIMIT === "1";
 
 const pool = new pg.Pool({ connectionString: env("BETTER_AUTH_DATABASE_URL") });
 const auth = betterAuth({
@@ -25,6 +27,7 @@ const auth = betterAuth({
   emailAndPassword: { enabled: true },
   trustedOrigins: env("BETTER_AUTH_TRUSTED_ORIGINS", "").split(",").filter(Boolean),
   telemetry: { enabled: false },
+  rateLimit: { enabled: rateLimit, storage: "memory" },
   plugins: [
     jwt({
       jwks: {

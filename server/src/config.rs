@@ -2,6 +2,7 @@
 
 use crate::http::limits::Limits;
 use app::auth::{
+    better_auth::BetterAuthConfig,
     config::{AuthConfig, ThrottleConfig},
     keys::KeySource,
     trusted::TrustedIssuerConfig,
@@ -121,6 +122,7 @@ fn auth_from_env() -> Result<AuthConfig, ConfigError> {
     config.token_ttl = Duration::from_secs(ttl);
     config.keys = key_source_from_env()?;
     config.trusted = trusted_from_env()?;
+    config.better_auth = better_auth_from_env(&mut config.trusted)?;
     config.throttle = ThrottleConfig {
         window: Duration::from_secs(parsed(
             "AUTH_SIGN_IN_WINDOW_SECS",
@@ -215,6 +217,53 @@ fn trusted_from_env() -> Result<Option<TrustedIssuerConfig>, ConfigError> {
         cache_for: Duration::from_secs(parsed("AUTH_TRUSTED_JWKS_CACHE_SECS", 300)?),
         min_refetch_gap: Duration::from_secs(5),
     }))
+}
+
+/// `AUTH_PROVIDER`: `own` (the default: accounts live here) or `better-auth` (they live
+/// at the Better Auth server at `AUTH_BETTER_AUTH_URL`, which is then the trusted
+/// issuer: `AUTH_TRUSTED_*` default to it, and may not name another).
+fn better_auth_from_env(
+    trusted: &mut Option<TrustedIssuerConfig>,
+) -> Result<Option<BetterAuthConfig>, ConfigError> {
+    match optional("AUTH_PROVIDER").as_deref() {
+        None | Some("own") => return Ok(None),
+        Some("better-auth") => {}
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "AUTH_PROVIDER",
+                reason: format!("{other:?} is neither \"own\" nor \"better-auth\""),
+            })
+        }
+    }
+    let url = required("AUTH_BETTER_AUTH_URL")?
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+    if let Err(reason) = app::auth::trusted::check_jwks_url(&url) {
+        return Err(ConfigError::Invalid {
+            name: "AUTH_BETTER_AUTH_URL",
+            reason,
+        });
+    }
+    match trusted {
+        Some(trusted) if trusted.issuer != url => {
+            return Err(ConfigError::Invalid {
+                name: "AUTH_TRUSTED_ISSUER",
+                reason: "must be AUTH_BETTER_AUTH_URL (Better Auth's iss) or unset".into(),
+            })
+        }
+        Some(_) => {}
+        None => {
+            *trusted = Some(TrustedIssuerConfig {
+                issuer: url.clone(),
+                audience: url.clone(),
+                jwks_url: format!("{url}/api/auth/jwks"),
+                cache_for: Duration::from_secs(parsed("AUTH_TRUSTED_JWKS_CACHE_SECS", 300)?),
+                min_refetch_gap: Duration::from_secs(5),
+            })
+        }
+    }
+    Ok(Some(BetterAuthConfig { url }))
 }
 
 fn optional(name: &'static str) -> Option<String> {

@@ -11,9 +11,11 @@ pub async fn sign_up(request: SignUpRequest) -> Result<AuthSession, AppError> {
     answer(
         async {
             let state = app_state()?;
-            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-            let client = super::client_address(&parts, state.auth.config().trust_forwarded_for);
-            state.auth.sign_up(request, &client).await
+            let parts = super::request_parts()?;
+            let config = state.auth.config();
+            let client = super::client_address(&parts, config.trust_forwarded_for);
+            let signed_in = state.auth.sign_up(request, &client).await?;
+            Ok(super::signed_in_answer(signed_in, config.site_is_https()))
         }
         .await,
     )
@@ -25,9 +27,36 @@ pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
     answer(
         async {
             let state = app_state()?;
-            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-            let client = super::client_address(&parts, state.auth.config().trust_forwarded_for);
-            state.auth.sign_in(request, &client).await
+            let parts = super::request_parts()?;
+            let config = state.auth.config();
+            let client = super::client_address(&parts, config.trust_forwarded_for);
+            let signed_in = state.auth.sign_in(request, &client).await?;
+            Ok(super::signed_in_answer(signed_in, config.site_is_https()))
+        }
+        .await,
+    )
+}
+
+/// A new token for the identity provider's session (its cookie), when accounts live
+/// at Better Auth; 401 once that session has ended, or without one.
+#[server(prefix = "/rpc", endpoint = "auth/refresh", input = Postcard, output = Postcard)]
+pub async fn refresh_session() -> Result<AuthSession, AppError> {
+    use crate::state::{answer, app_state};
+    answer(
+        async {
+            let state = app_state()?;
+            let parts = super::request_parts()?;
+            let secure = state.auth.config().site_is_https();
+            let provider = super::provider_cookie::read(&parts.headers);
+            match state.auth.refresh(provider).await {
+                Ok(signed_in) => Ok(super::signed_in_answer(signed_in, secure)),
+                Err(error) => {
+                    if error == AppError::Unauthorized {
+                        super::forget_provider_session(secure);
+                    }
+                    Err(error)
+                }
+            }
         }
         .await,
     )
@@ -35,7 +64,18 @@ pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "auth/sign-out", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn sign_out() -> Result<(), AppError> {
-    super::with_user(|state, user| async move { state.auth.sign_out(&user).await }).await
+    super::with_user(|state, user| async move {
+        let parts = super::request_parts()?;
+        let secure = state.auth.config().site_is_https();
+        let provider = super::provider_cookie::read(&parts.headers);
+        let had_provider_session = provider.is_some();
+        state.auth.sign_out(&user, provider).await?;
+        if had_provider_session {
+            super::forget_provider_session(secure);
+        }
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "auth/me", input = Postcard, output = Postcard, client = crate::session::AuthClient)]

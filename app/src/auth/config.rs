@@ -1,7 +1,7 @@
 //! Identity settings, read from the environment by the server.
 
 pub use super::throttle::ThrottleConfig;
-use super::{keys::KeySource, trusted::TrustedIssuerConfig};
+use super::{better_auth::BetterAuthConfig, keys::KeySource, trusted::TrustedIssuerConfig};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -16,6 +16,9 @@ pub struct AuthConfig {
     pub keys: KeySource,
     /// `AUTH_TRUSTED_ISSUER`, `AUTH_TRUSTED_AUDIENCE`, `AUTH_TRUSTED_JWKS_URL`.
     pub trusted: Option<TrustedIssuerConfig>,
+    /// Accounts live at a Better Auth server (`AUTH_PROVIDER=better-auth`,
+    /// `AUTH_BETTER_AUTH_URL`), which is then the trusted issuer; else here.
+    pub better_auth: Option<BetterAuthConfig>,
     pub throttle: ThrottleConfig,
     /// Take the client address from the last `X-Forwarded-For` entry, as set by the
     /// load balancer in front (`AUTH_TRUST_FORWARDED_FOR`). Off: the peer address.
@@ -30,8 +33,15 @@ impl AuthConfig {
             token_ttl: Duration::from_secs(3600),
             keys: KeySource::Database,
             trusted: None,
+            better_auth: None,
             throttle: ThrottleConfig::default(),
             trust_forwarded_for: false,
         }
+    }
+
+    /// The site is served over https (its `AUTH_ISSUER` is an https URL): cookies are
+    /// `Secure`, and browsers are told to use https only.
+    pub fn site_is_https(&self) -> bool {
+        self.issuer.starts_with("https://")
     }
 }

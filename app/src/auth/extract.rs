@@ -2,10 +2,13 @@
 //! routes, and from the request parts that leptos_axum gives server functions. Both go
 //! through `AuthService::authenticate`.
 
-use super::{identity::AuthUser, throttle::client_key};
+use super::{
+    identity::AuthUser, model::AuthSession, provider_cookie, service::SignedIn,
+    throttle::client_key,
+};
 use crate::{error::AppError, state::AppState};
 use axum::extract::{ConnectInfo, FromRequestParts};
-use http::request::Parts;
+use http::{header, request::Parts};
 use leptos::prelude::use_context;
 use std::net::{IpAddr, SocketAddr};
 
@@ -28,15 +31,42 @@ where
     answer(
         async {
             let state = app_state()?;
-            let parts = use_context::<Parts>().ok_or_else(|| {
-                tracing::error!("no request parts in the server function context");
-                AppError::Internal
-            })?;
+            let parts = request_parts()?;
             let user = state.auth.authenticate(&parts.headers).await?;
             work(state, user).await
         }
         .await,
     )
+}
+
+/// The request a server function answers.
+pub fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("no request parts in the server function context");
+        AppError::Internal
+    })
+}
+
+/// A server function's answer to a sign-up, sign-in or refresh: the session, with the
+/// identity provider's session kept in its cookie when there is one.
+pub fn signed_in_answer(signed_in: SignedIn, secure: bool) -> AuthSession {
+    if let (Some(provider), Some(response)) = (
+        &signed_in.provider,
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Some(cookie) = provider_cookie::set(provider, secure) {
+            response.append_header(header::SET_COOKIE, cookie);
+        }
+    }
+    signed_in.session
+}
+
+/// Removes the identity provider's session cookie from the browser of the request a
+/// server function answers.
+pub fn forget_provider_session(secure: bool) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(header::SET_COOKIE, provider_cookie::clear(secure));
+    }
 }
 
 /// The key the client is counted under, for per-client limits

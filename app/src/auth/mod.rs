@@ -11,6 +11,8 @@ pub mod view;
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
+pub mod better_auth;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -27,6 +29,8 @@ pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod provider_cookie;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod throttle;
@@ -38,6 +42,8 @@ pub mod trusted;
 pub mod verify;
 
 #[cfg(feature = "ssr")]
-pub use extract::{client_address, with_user};
+pub use extract::{
+    client_address, forget_provider_session, request_parts, signed_in_answer, with_user,
+};
 #[cfg(feature = "ssr")]
 pub use identity::AuthUser;

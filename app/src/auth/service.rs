@@ -3,6 +3,7 @@
 
 use super::{
     access,
+    better_auth::{BetterAuth, BetterAuthUser},
     config::AuthConfig,
     db,
     identity::AuthUser,
@@ -18,7 +19,7 @@ use super::{
 use crate::error::AppError;
 use chrono::Utc;
 use http::HeaderMap;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 use std::{sync::Arc, time::Duration};
 
@@ -28,6 +29,15 @@ pub struct AuthService {
     keys: Arc<OwnKeys>,
     verifier: Verifier,
     refusals: Refusals,
+    /// Where accounts live when not here (`AUTH_PROVIDER=better-auth`).
+    better_auth: Option<BetterAuth>,
+}
+
+/// A session, and the identity provider's session to keep beside it when accounts live
+/// at Better Auth (`provider_cookie`): the REST routes and server functions set it.
+pub struct SignedIn {
+    pub session: AuthSession,
+    pub provider: Option<SecretString>,
 }
 
 impl std::fmt::Debug for AuthService {
@@ -46,6 +56,8 @@ pub enum StartError {
     Trusted(String),
     #[error("cannot prepare password hashing")]
     Password,
+    #[error("AUTH_BETTER_AUTH_URL: {0}")]
+    BetterAuth(String),
 }
 
 /// How often expired revocations and closed attempt windows are deleted.
@@ -67,12 +79,19 @@ impl AuthService {
             .map_err(|_| StartError::Password)?
             .map_err(|_| StartError::Password)?;
         let verifier = Verifier::new(&config, keys.clone(), trusted);
+        let better_auth = config
+            .better_auth
+            .as_ref()
+            .map(BetterAuth::new)
+            .transpose()
+            .map_err(StartError::BetterAuth)?;
         let service = Arc::new(AuthService {
             pool,
             config,
             keys,
             verifier,
             refusals: Refusals::new(),
+            better_auth,
         });
         service.spawn_cleaner();
         Ok(service)
@@ -111,7 +130,7 @@ impl AuthService {
         &self,
         request: SignUpRequest,
         client: &str,
-    ) -> Result<AuthSession, AppError> {
+    ) -> Result<SignedIn, AppError> {
         let account = validate::new_account(request)?;
         if password::is_common(account.password().expose_secret()) {
             return Err(AppError::field(
@@ -133,6 +152,13 @@ impl AuthService {
             );
             self.refusals.remember(verdict, client, "");
             return Err(too_many(retry_after));
+        }
+        if let Some(provider) = &self.better_auth {
+            let session = provider.sign_up(&account, client).await?;
+            tracing::info!(user_id = %session.user.id, "signed up at Better Auth");
+            return self
+                .provider_session(session.cookie, Some(session.user))
+                .await;
         }
         // Before the costly hash; the unique index still decides a race.
         if db::local_email_taken(&self.pool, account.email()).await? {
@@ -159,7 +185,7 @@ impl AuthService {
             Err(error) => return Err(error.into()),
         };
         tracing::info!(user_id = %user.id, "signed up");
-        self.session_for(&user)
+        self.own_session(&user)
     }
 
     /// `client` is the caller's address (`throttle::client_key`), for the limits.
@@ -167,7 +193,7 @@ impl AuthService {
         &self,
         request: SignInRequest,
         client: &str,
-    ) -> Result<AuthSession, AppError> {
+    ) -> Result<SignedIn, AppError> {
         let credentials = validate::credentials(request)?;
         let limits = &self.config.throttle;
         let email = credentials.email();
@@ -207,6 +233,15 @@ impl AuthService {
             Verdict::Proceed { .. } => {}
         }
 
+        if let Some(provider) = &self.better_auth {
+            // A refusal (wrong password, its own limits) leaves the attempt counted.
+            let session = provider.sign_in(&credentials, client).await?;
+            db::forgive_sign_in_attempt(&self.pool, email, client).await?;
+            tracing::info!(user_id = %session.user.id, "signed in at Better Auth");
+            return self
+                .provider_session(session.cookie, Some(session.user))
+                .await;
+        }
         let account = db::local_account_by_email(&self.pool, email).await?;
         let stored = account.as_ref().map(|a| a.password_hash.clone());
         // The same Argon2id work is done when the email is unknown.
@@ -218,15 +253,34 @@ impl AuthService {
         };
         db::forgive_sign_in_attempt(&self.pool, email, client).await?;
         tracing::info!(user_id = %account.user.id, "signed in");
-        self.session_for(&account.user)
+        self.own_session(&account.user)
     }
 
-    /// Refuses the user's token from now on, on every instance.
-    pub async fn sign_out(&self, user: &AuthUser) -> Result<(), AppError> {
+    /// A new token for the identity provider's session; 401 without one, or once it
+    /// has ended.
+    pub async fn refresh(&self, provider: Option<SecretString>) -> Result<SignedIn, AppError> {
+        let session = provider.ok_or(AppError::Unauthorized)?;
+        self.provider_session(session, None).await
+    }
+
+    /// Refuses the user's token from now on, on every instance, and ends the identity
+    /// provider's session if the request carries one.
+    pub async fn sign_out(
+        &self,
+        user: &AuthUser,
+        provider: Option<SecretString>,
+    ) -> Result<(), AppError> {
         access::run(&self.pool, user, || {
             db::revoke(&self.pool, user, user.token_expires_at())
         })
         .await?;
+        if let (Some(better_auth), Some(session)) = (&self.better_auth, provider) {
+            // The token is refused here already; a session left at Better Auth ends
+            // when it expires there.
+            if let Err(error) = better_auth.sign_out(&session).await {
+                tracing::warn!(?error, "the Better Auth session could not be ended");
+            }
+        }
         tracing::info!(user_id = %user.id(), "signed out");
         Ok(())
     }
@@ -236,6 +290,54 @@ impl AuthService {
             .await?
             .map(|row| row.to_user())
             .ok_or(AppError::Unauthorized)
+    }
+
+    /// A token of Better Auth's for its session, with the user it names (from the
+    /// sign-up or sign-in answer, else from the token).
+    async fn provider_session(
+        &self,
+        session: SecretString,
+        user: Option<BetterAuthUser>,
+    ) -> Result<SignedIn, AppError> {
+        let better_auth = self.better_auth.as_ref().ok_or(AppError::Unauthorized)?;
+        let (jwt, renewed) = better_auth.token(&session).await?;
+        let claims = token::parse(&jwt)
+            .map_err(|rejection| {
+                tracing::warn!(?rejection, "Better Auth's token cannot be read");
+                AppError::Unavailable
+            })?
+            .claims;
+        let user = user
+            .or_else(|| crate::auth::better_auth::user_in(&jwt))
+            .map(|u| User {
+                id: u.id,
+                email: u.email,
+                name: u.name,
+                created_at: u.created_at,
+            })
+            .unwrap_or_else(|| User {
+                id: claims.sub.clone(),
+                email: claims.email.clone().unwrap_or_default(),
+                name: claims.name.clone().unwrap_or_default(),
+                created_at: String::new(),
+            });
+        let expires_in = claims.exp.saturating_sub(Utc::now().timestamp()).max(0) as u64;
+        Ok(SignedIn {
+            session: AuthSession {
+                token: jwt,
+                token_type: "Bearer".into(),
+                expires_in,
+                user,
+            },
+            provider: Some(renewed.unwrap_or(session)),
+        })
+    }
+
+    fn own_session(&self, user: &db::UserRow) -> Result<SignedIn, AppError> {
+        Ok(SignedIn {
+            session: self.session_for(user)?,
+            provider: None,
+        })
     }
 
     fn session_for(&self, user: &db::UserRow) -> Result<AuthSession, AppError> {

@@ -7,6 +7,8 @@ use app::{
         client_address,
         keys::JwkSet,
         model::{AuthSession, SignInRequest, SignUpRequest, User},
+        provider_cookie,
+        service::SignedIn,
         AuthUser,
     },
     error::AppError,
@@ -14,8 +16,8 @@ use app::{
 };
 use axum::{
     extract::State,
-    http::{header, request::Parts, StatusCode},
-    response::IntoResponse,
+    http::{header, request::Parts, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
     Json,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -25,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sign_up))
         .routes(routes!(sign_in))
         .routes(routes!(sign_out))
+        .routes(routes!(refresh))
         .routes(routes!(jwks))
         .routes(routes!(me))
 }
@@ -42,10 +45,25 @@ async fn sign_up(
     State(state): State<AppState>,
     parts: Parts,
     ApiJson(request): ApiJson<SignUpRequest>,
-) -> Result<(StatusCode, Json<AuthSession>), AppError> {
+) -> Result<Response, AppError> {
     let client = client_address(&parts, state.auth.config().trust_forwarded_for);
-    let session = state.auth.sign_up(request, &client).await?;
-    Ok((StatusCode::CREATED, Json(session)))
+    let signed_in = state.auth.sign_up(request, &client).await?;
+    Ok(signed_in_answer(&state, StatusCode::CREATED, signed_in))
+}
+
+/// A session as JSON, and, when accounts live at Better Auth, its session in the
+/// `provider_cookie` that refreshes it.
+fn signed_in_answer(state: &AppState, status: StatusCode, signed_in: SignedIn) -> Response {
+    let secure = state.auth.config().site_is_https();
+    let mut headers = HeaderMap::new();
+    if let Some(cookie) = signed_in
+        .provider
+        .as_ref()
+        .and_then(|provider| provider_cookie::set(provider, secure))
+    {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    (status, headers, Json(signed_in.session)).into_response()
 }
 
 /// Signs in with email and password.
@@ -60,19 +78,58 @@ async fn sign_in(
     State(state): State<AppState>,
     parts: Parts,
     ApiJson(request): ApiJson<SignInRequest>,
-) -> Result<Json<AuthSession>, AppError> {
+) -> Result<Response, AppError> {
     let client = client_address(&parts, state.auth.config().trust_forwarded_for);
-    Ok(Json(state.auth.sign_in(request, &client).await?))
+    let signed_in = state.auth.sign_in(request, &client).await?;
+    Ok(signed_in_answer(&state, StatusCode::OK, signed_in))
 }
 
-/// Refuses the bearer token from now on.
+/// Refuses the bearer token from now on; with Better Auth as the identity provider,
+/// also ends its session (the `todo_provider_session` cookie) and removes the cookie.
 #[utoipa::path(post, path = "/auth/sign-out", tag = "identity", security(("bearer" = [])), responses(
     (status = 204, description = "Signed out"),
     (status = 401, description = "No valid token", body = Problem, content_type = PROBLEM),
 ))]
-async fn sign_out(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, AppError> {
-    state.auth.sign_out(&user).await?;
-    Ok(StatusCode::NO_CONTENT)
+async fn sign_out(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let provider = provider_cookie::read(&headers);
+    let had_provider_session = provider.is_some();
+    state.auth.sign_out(&user, provider).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if had_provider_session {
+        let secure = state.auth.config().site_is_https();
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, provider_cookie::clear(secure));
+    }
+    Ok(response)
+}
+
+/// With Better Auth as the identity provider: a new token for the session its
+/// sign-up or sign-in left in the `todo_provider_session` cookie (HttpOnly, SameSite
+/// Strict). Without that cookie, or once the session has ended there, 401 (and the
+/// cookie is removed).
+#[utoipa::path(post, path = "/auth/refresh", tag = "identity", responses(
+    (status = 200, description = "A new token, as sign-in answers", body = AuthSession),
+    (status = 401, description = "No provider session, or it has ended", body = Problem, content_type = PROBLEM),
+    (status = 503, description = "Better Auth cannot be reached", body = Problem, content_type = PROBLEM),
+))]
+async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match state.auth.refresh(provider_cookie::read(&headers)).await {
+        Ok(signed_in) => signed_in_answer(&state, StatusCode::OK, signed_in),
+        Err(AppError::Unauthorized) => {
+            let secure = state.auth.config().site_is_https();
+            let mut response = AppError::Unauthorized.into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, provider_cookie::clear(secure));
+            response
+        }
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The public keys that verify our tokens. Cached briefly: a rotation publishes the

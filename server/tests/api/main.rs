@@ -4,6 +4,7 @@
 mod assets;
 mod better_auth;
 mod better_auth_algorithms;
+mod better_auth_provider;
 mod cluster;
 mod external;
 mod gate;

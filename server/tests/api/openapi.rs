@@ -1,4 +1,5 @@
-//! The OpenAPI description lists every route that API.md names, with its methods.
+//! The OpenAPI description lists every route that API.md names, and those added since
+//! (`/api/auth/refresh`), with their methods.
 
 use crate::helpers::spawn_app;
 use serde_json::Value;
@@ -16,6 +17,7 @@ async fn the_openapi_document_lists_every_route(pool: PgPool) {
         ("/api/auth/sign-up", "post"),
         ("/api/auth/sign-in", "post"),
         ("/api/auth/sign-out", "post"),
+        ("/api/auth/refresh", "post"),
         ("/api/auth/jwks", "get"),
         ("/api/me", "get"),
         ("/api/{user_id}/tasks", "get"),

@@ -18,6 +18,8 @@ pub struct Setup {
     pub alg: &'static str,
     pub rotation_secs: Option<u32>,
     pub database: Option<String>,
+    /// Its own rate limits on (off by default outside production).
+    pub rate_limit: bool,
 }
 
 impl Default for Setup {
@@ -26,6 +28,7 @@ impl Default for Setup {
             alg: "EdDSA",
             rotation_secs: None,
             database: None,
+            rate_limit: false,
         }
     }
 }
@@ -140,6 +143,9 @@ impl BetterAuth {
             .env("BETTER_AUTH_ALG", self.setup.alg)
             .stdout(Stdio::piped())
             .kill_on_drop(true);
+        if self.setup.rate_limit {
+            command.env("BETTER_AUTH_RATE_LIMIT", "1");
+        }
         if let Some(secs) = self.setup.rotation_secs {
             command.env("BETTER_AUTH_ROTATION_SECS", secs.to_string());
         }
@@ -251,6 +257,13 @@ impl BetterAuth {
         );
         self.sign_up(name, &email, "a long and unusual secret")
             .await
+    }
+
+    /// Our server's configuration with this one as the identity provider.
+    pub fn provider(&self) -> app::auth::better_auth::BetterAuthConfig {
+        app::auth::better_auth::BetterAuthConfig {
+            url: self.url.clone(),
+        }
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
