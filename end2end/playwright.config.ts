@@ -7,8 +7,14 @@ if (!baseURL) {
   throw new Error("BASE_URL is not set: run the tests through scripts/test.sh");
 }
 
+// With Better Auth as the identity provider (scripts/e2e.sh, E2E_PROVIDER=better-auth)
+// its own scenarios run; otherwise every other one.
+const betterAuth = process.env.AUTH_PROVIDER === "better-auth";
+
 export default defineConfig({
   testDir: "./tests",
+  testMatch: betterAuth ? "better-auth.spec.ts" : "*.spec.ts",
+  testIgnore: betterAuth ? [] : ["better-auth.spec.ts"],
   outputDir: "./test-results",
   timeout: 30_000,
   expect: { timeout: 10_000 },

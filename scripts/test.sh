@@ -50,4 +50,9 @@ note "checked in $((SECONDS - run_check_started)) s"
 step "end-to-end tests (Playwright, Debian Chromium)"
 scripts/e2e.sh "$target_dir/release/server"
 
+step "end-to-end tests with a real Better Auth server as the identity provider"
+better_auth_started=$SECONDS
+E2E_PROVIDER=better-auth scripts/e2e.sh "$target_dir/release/server"
+note "Better Auth's browser scenarios took $((SECONDS - better_auth_started)) s"
+
 step "all tests passed in $((SECONDS - started)) s"

@@ -16,6 +16,18 @@ use leptos::server_fn::{
 use std::future::Future;
 
 pub const TOKEN_KEY: &str = "todo.token";
+/// When the stored token expires, in seconds since the epoch.
+pub const EXPIRES_KEY: &str = "todo.token.expires";
+/// A token this close to its end is refreshed before it is sent, where it can be.
+#[cfg(feature = "hydrate")]
+const REFRESH_BEFORE_SECS: u64 = 60;
+
+/// Seconds since the epoch, by the browser's clock. Whole numbers: formatting and
+/// parsing floats would cost the bundle about 20 KB.
+#[cfg(feature = "hydrate")]
+fn now_secs() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
 pub const USER_KEY: &str = "todo.user";
 /// The signed-in user's id: whose drafts this tab may show.
 pub const USER_ID_KEY: &str = "todo.user.id";
@@ -89,6 +101,8 @@ pub fn store(session: &AuthSession) {
         };
         let storage = storage();
         let _ = storage.set_item(TOKEN_KEY, &session.token);
+        let expires = now_secs().saturating_add(session.expires_in);
+        let _ = storage.set_item(EXPIRES_KEY, &expires.to_string());
         let _ = storage.set_item(USER_KEY, shown);
         let _ = storage.set_item(USER_ID_KEY, &user.id);
         set_hint_cookie(&format!(
@@ -106,10 +120,34 @@ pub fn clear() {
     {
         let storage = storage();
         let _ = storage.remove_item(TOKEN_KEY);
+        let _ = storage.remove_item(EXPIRES_KEY);
         let _ = storage.remove_item(USER_KEY);
         let _ = storage.remove_item(USER_ID_KEY);
         set_hint_cookie(&format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"));
     }
+}
+
+/// The stored token, refreshed first when it ends within a minute and the identity
+/// provider's session can refresh it (Better Auth as the provider: the server keeps
+/// that session in a cookie page scripts cannot read). With our own accounts, or once
+/// that session has ended, the refresh is refused: the token is then used while it
+/// lasts, and its 401 ends the session as any other.
+#[cfg(feature = "hydrate")]
+async fn fresh_token() -> Option<String> {
+    let expiring = read(EXPIRES_KEY)
+        .and_then(|at| at.parse::<u64>().ok())
+        .is_some_and(|at| now_secs().saturating_add(REFRESH_BEFORE_SECS) > at);
+    if expiring {
+        match crate::auth::api::refresh_session().await {
+            Ok(session) => store(&session),
+            Err(crate::error::AppError::Unauthorized) => {
+                let _ = storage().remove_item(EXPIRES_KEY);
+            }
+            // Unreachable for now: the next call tries again.
+            Err(_) => {}
+        }
+    }
+    token()
 }
 
 #[cfg(feature = "hydrate")]
@@ -180,20 +218,21 @@ where
     type Request = BrowserRequest;
     type Response = BrowserResponse;
 
-    fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-        if let Some(token) = token() {
+    async fn send(req: Self::Request) -> Result<Self::Response, E> {
+        #[cfg(feature = "hydrate")]
+        let token = fresh_token().await;
+        #[cfg(not(feature = "hydrate"))]
+        let token = token();
+        if let Some(token) = token {
             req.headers()
                 .set("authorization", &format!("Bearer {token}"));
         }
-        let sent = <BrowserClient as Client<E, IS, OS>>::send(req);
-        async move {
-            let response = sent.await?;
-            if ClientRes::<E>::status(&response) == 401 {
-                #[cfg(feature = "hydrate")]
-                end_session();
-            }
-            Ok(response)
+        let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
+        if ClientRes::<E>::status(&response) == 401 {
+            #[cfg(feature = "hydrate")]
+            end_session();
         }
+        Ok(response)
     }
 
     fn open_websocket(

@@ -18,6 +18,9 @@ const alg = env("BETTER_AUTH_ALG", "EdDSA");
 const rotation = process.env.BETTER_AUTH_ROTATION_SECS;
 // Better Auth limits requests only in production unless told; the tests turn it on.
 const rateLimit = process.env.BETTER_AUTH_RATE_LIMIT === "1";
+// Its tokens live 15 minutes unless told (the browser tests make them short, to see
+// them refreshed).
+const jwtSeconds = process.env.BETTER_AUTH_JWT_SECONDS;
 
 const pool = new pg.Pool({ connectionString: env("BETTER_AUTH_DATABASE_URL") });
 const auth = betterAuth({
@@ -34,6 +37,7 @@ const auth = betterAuth({
         keyPairConfig: alg === "EdDSA" ? { alg, crv: "Ed25519" } : { alg },
         ...(rotation ? { rotationInterval: Number(rotation) } : {}),
       },
+      ...(jwtSeconds ? { jwt: { expirationTime: `${jwtSeconds}s` } } : {}),
     }),
   ],
 });
