@@ -138,7 +138,7 @@ async fn fresh_token() -> Option<String> {
         .and_then(|at| at.parse::<u64>().ok())
         .is_some_and(|at| now_secs().saturating_add(REFRESH_BEFORE_SECS) > at);
     if expiring {
-        match crate::auth::api::refresh_session().await {
+        match crate::auth::refresh::refresh_session().await {
             Ok(session) => store(&session),
             Err(crate::error::AppError::Unauthorized) => {
                 let _ = storage().remove_item(EXPIRES_KEY);

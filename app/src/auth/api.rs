@@ -37,31 +37,6 @@ pub async fn sign_in(request: SignInRequest) -> Result<AuthSession, AppError> {
     )
 }
 
-/// A new token for the identity provider's session (its cookie), when accounts live
-/// at Better Auth; 401 once that session has ended, or without one.
-#[server(prefix = "/rpc", endpoint = "auth/refresh", input = Postcard, output = Postcard)]
-pub async fn refresh_session() -> Result<AuthSession, AppError> {
-    use crate::state::{answer, app_state};
-    answer(
-        async {
-            let state = app_state()?;
-            let parts = super::request_parts()?;
-            let secure = state.auth.config().site_is_https();
-            let provider = super::provider_cookie::read(&parts.headers);
-            match state.auth.refresh(provider).await {
-                Ok(signed_in) => Ok(super::signed_in_answer(signed_in, secure)),
-                Err(error) => {
-                    if error == AppError::Unauthorized {
-                        super::forget_provider_session(secure);
-                    }
-                    Err(error)
-                }
-            }
-        }
-        .await,
-    )
-}
-
 #[server(prefix = "/rpc", endpoint = "auth/sign-out", input = Postcard, output = Postcard, client = crate::session::AuthClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     super::with_user(|state, user| async move {

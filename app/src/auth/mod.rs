@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod model;
+pub mod refresh;
 pub mod validate;
 pub mod view;
 
