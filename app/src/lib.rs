@@ -42,6 +42,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
+                // After the app, which hydrates from the body's first node.
+                <noscript>
+                    <p class="no-js" role="alert">
+                        "This app needs JavaScript: your session lives in this browser (signing in keeps its token here), and your tasks are drawn by the app. Turn JavaScript on for this site to sign in."
+                    </p>
+                </noscript>
             </body>
         </html>
     }

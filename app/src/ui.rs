@@ -4,8 +4,11 @@
 use crate::error::{AppError, FieldError};
 use leptos::{html, prelude::*};
 
-/// False during server rendering and until hydration; then true. Buttons that need
-/// the app stay disabled until then, so that no click is lost or sent as a plain form.
+/// False during server rendering and until hydration; then true. The add form's button
+/// stays disabled until then, so that no click is lost or sent as a plain form. The
+/// sign-in and sign-up buttons are always enabled: they look and work as buttons
+/// without JavaScript too, and that plain POST gets a page that explains
+/// (`server::http::no_script`).
 pub fn hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));

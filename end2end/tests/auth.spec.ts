@@ -94,3 +94,39 @@ test("the browser checks fields before sending, as the server would", async ({ p
   await expect(page.locator("#password-error")).toHaveText(/most common/);
   await screenshot(page, "05-field-errors");
 });
+
+test("without JavaScript the forms say why they need it, and a plain POST is answered", async ({ browser }) => {
+  for (const width of [1280, 360]) {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    for (const [path, button, back] of [
+      ["/sign-in", "Sign in", "Back to sign in"],
+      ["/sign-up", "Create account", "Back to create an account"],
+    ]) {
+      await page.goto(path);
+      await expect(page.getByRole("alert").filter({ hasText: "This app needs JavaScript" })).toBeVisible();
+      // The button looks and works as a button: enabled, not faded.
+      const submit = page.getByRole("button", { name: button, exact: true });
+      await expect(submit).toBeEnabled();
+      expect(await submit.evaluate((b) => getComputedStyle(b).opacity)).toBe("1");
+      await page.getByLabel("Email").fill("ada@example.com");
+      await page.getByLabel("Password").fill("a long and unusual secret");
+      await submit.click();
+      // A plain POST gets a page that says the same, and the way back; never an empty 405.
+      await expect(page).toHaveURL(new RegExp(`${path}$`));
+      await expect(page.getByRole("heading", { name: "This app needs JavaScript" })).toBeVisible();
+      await page.getByRole("link", { name: back }).click();
+      await expect(page).toHaveURL(new RegExp(`${path}$`));
+    }
+    await screenshot(page, `22-no-javascript-${width}`);
+    await context.close();
+  }
+  // And as a script sees it.
+  const response = await fetch(`${process.env.BASE_URL}/sign-in`, {
+    method: "POST",
+    body: new URLSearchParams({ email: "ada@example.com", password: "x" }),
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toContain("text/html");
+  expect(await response.text()).toContain("This app needs JavaScript");
+});

@@ -40,9 +40,9 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
 }
 
-/** Waits until the page has hydrated: its submit button is enabled only then. */
+/** Waits until the page has hydrated: the app marks the body then (frontend/src/lib.rs). */
 export async function hydrated(page: Page) {
-  await expect(page.locator("form button[type=submit]").first()).toBeEnabled();
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
 }
 
 export async function signUp(page: Page, name: string, email: string, password = PASSWORD) {

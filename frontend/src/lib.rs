@@ -7,4 +7,9 @@ pub fn hydrate() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // Hydration is done: the page's handlers are attached. Tests wait for this mark
+    // (end2end/tests/fixtures.ts).
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "");
+    }
 }

@@ -73,6 +73,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
     let bundle = Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
     Router::new()
         .merge(http::router())
+        .merge(http::no_script::router())
         .nest(
             &format!("/{}", leptos_options.site_pkg_dir),
             http::assets::router(bundle),

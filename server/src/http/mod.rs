@@ -6,6 +6,7 @@ mod auth;
 mod health;
 pub mod json;
 pub mod limits;
+pub mod no_script;
 pub mod openapi;
 pub mod security;
 mod tasks;

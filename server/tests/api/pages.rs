@@ -85,3 +85,41 @@ async fn an_unknown_page_is_a_server_rendered_404(pool: PgPool) {
     let html = response.text().await.expect("body");
     assert!(html.contains("Page not found"), "{html}");
 }
+
+/// Without JavaScript the forms post as plain forms: the answer is a page that says the
+/// app needs JavaScript and links back, never an empty 405, and it reads nothing posted.
+#[sqlx::test(migrations = false)]
+async fn a_plain_form_post_to_a_page_is_answered_with_why_it_needs_javascript(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    for (path, back) in [("/sign-in", "/sign-in"), ("/sign-up", "/sign-up")] {
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=ada%40example.com&password=a+long+and+unusual+secret&name=Ada")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        assert!(content_type.is_some_and(|t| t.starts_with("text/html")));
+        let html = response.text().await.expect("body");
+        assert!(html.contains("This app needs JavaScript"), "{html}");
+        assert!(html.contains(&format!("href=\"{back}\"")), "{html}");
+        assert!(
+            !html.contains("ada@example.com"),
+            "nothing posted is echoed"
+        );
+    }
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(users, 0, "nothing was signed up");
+    // The pages themselves still render as before.
+    assert_eq!(page(&app, "/sign-in", false).await.status(), 200);
+}

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::{
     auth::{api::sign_up, model::SignUpRequest, validate},
-    ui::{hydrated, set_page_title, Field, FormAlert},
+    ui::{set_page_title, Field, FormAlert},
 };
 use leptos::{html, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -23,7 +23,6 @@ pub fn SignUpPage() -> impl IntoView {
     let name_ref = NodeRef::<html::Input>::new();
     let email_ref = NodeRef::<html::Input>::new();
     let password_ref = NodeRef::<html::Input>::new();
-    let hydrated = hydrated();
     let navigate = use_navigate();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -93,7 +92,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <button
                     type="submit"
                     class="primary wide"
-                    disabled=move || !hydrated.get() || form.busy.get()
+                    disabled=move || form.busy.get()
                     aria-busy=move || form.busy.get().then_some("true")
                 >
                     {move || if form.busy.get() { "Creating your account…" } else { "Create account" }}
