@@ -86,7 +86,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             http::limits::enforce,
         ))
         .layer(middleware::from_fn_with_state(
-            http::security::Policy::for_issuer(&state.auth.config().issuer),
+            http::security::Policy::for_site(state.auth.config()),
             http::security::headers,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())

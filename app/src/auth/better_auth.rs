@@ -93,16 +93,8 @@ impl BetterAuth {
             "password": account.password().expose_secret(),
             "name": account.name(),
         });
-        let response = self
-            .send(
-                reqwest::Method::POST,
-                "/api/auth/sign-up/email",
-                Some(body),
-                None,
-                Some(client),
-            )
-            .await?;
-        session(response).await
+        self.start_session("/api/auth/sign-up/email", body, client)
+            .await
     }
 
     pub async fn sign_in(
@@ -114,14 +106,19 @@ impl BetterAuth {
             "email": credentials.email(),
             "password": credentials.password().expose_secret(),
         });
+        self.start_session("/api/auth/sign-in/email", body, client)
+            .await
+    }
+
+    /// A sign-up or sign-in: the session it answers with.
+    async fn start_session(
+        &self,
+        path: &str,
+        body: Value,
+        client: &str,
+    ) -> Result<Session, AppError> {
         let response = self
-            .send(
-                reqwest::Method::POST,
-                "/api/auth/sign-in/email",
-                Some(body),
-                None,
-                Some(client),
-            )
+            .send(reqwest::Method::POST, path, Some(body), None, Some(client))
             .await?;
         session(response).await
     }
@@ -193,11 +190,21 @@ fn session_cookie(response: &reqwest::Response) -> Option<SecretString> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next())
-        .find(|pair| {
-            pair.split_once('=')
-                .is_some_and(|(name, value)| name.ends_with("session_token") && !value.is_empty())
-        })
+        .find(|pair| is_session_cookie(pair))
         .map(|pair| SecretString::from(pair.to_owned()))
+}
+
+/// Whether `pair` is one session cookie of Better Auth's, `name=value` and nothing
+/// else: what this server sends back to it, and all it accepts from a browser as one.
+pub fn is_session_cookie(pair: &str) -> bool {
+    // RFC 6265's cookie-octets: no space, `"`, `,`, `;` or `\`, nothing outside ASCII.
+    let octets = |text: &str| {
+        text.bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\'))
+    };
+    pair.split_once('=').is_some_and(|(name, value)| {
+        name.ends_with("session_token") && !value.is_empty() && octets(name) && octets(value)
+    })
 }
 
 /// The session a sign-up or sign-in answered with.

@@ -45,7 +45,7 @@ pub fn read(headers: &HeaderMap) -> Option<SecretString> {
         .find(|(name, _)| *name == NAME)
         .and_then(|(_, value)| URL_SAFE_NO_PAD.decode(value).ok())
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .filter(|pair| !pair.is_empty())
+        .filter(|pair| super::better_auth::is_session_cookie(pair))
         .map(SecretString::from)
 }
 

@@ -22,9 +22,9 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub fn for_issuer(issuer: &str) -> Self {
+    pub fn for_site(config: &app::auth::config::AuthConfig) -> Self {
         Policy {
-            hsts: issuer.starts_with("https://"),
+            hsts: config.site_is_https(),
         }
     }
 }
