@@ -11,7 +11,7 @@ use ed25519_dalek::VerifyingKey;
 use jsonwebtoken::DecodingKey;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 /// The signing algorithms a trusted issuer may use: those Better Auth's JWT plugin can be
 /// configured with, and ES384. `none`, HMAC and every other name are refused.
@@ -49,11 +49,12 @@ enum Kind {
     P521(p521::ecdsa::VerifyingKey),
 }
 
-/// A public key and the one algorithm it verifies.
+/// A public key and the one algorithm it verifies. Cheap to clone: every request that
+/// names it takes one from a cache.
 #[derive(Clone)]
 pub struct PublicKey {
     alg: Algorithm,
-    kind: Kind,
+    kind: Arc<Kind>,
     /// SHA-256 of the key's material: names it in the signature memo.
     id: [u8; 32],
 }
@@ -93,7 +94,7 @@ impl PublicKey {
         PublicKey {
             alg: Algorithm::EdDSA,
             id: digest(&[b"Ed25519", key.as_bytes()]),
-            kind: Kind::Ed25519(key),
+            kind: Arc::new(Kind::Ed25519(key)),
         }
     }
 
@@ -107,7 +108,7 @@ impl PublicKey {
 
     /// Whether `signature` (decoded from base64url) signs `message` under this key.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        match &self.kind {
+        match &*self.kind {
             Kind::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature)
                 .is_ok_and(|sig| key.verify_strict(message, &sig).is_ok()),
             Kind::Jwt(key, alg) => {
@@ -177,7 +178,11 @@ impl PublicKey {
                     Algorithm::ES256 => Kind::Jwt(components()?, jsonwebtoken::Algorithm::ES256),
                     _ => Kind::Jwt(components()?, jsonwebtoken::Algorithm::ES384),
                 };
-                PublicKey { alg, kind, id }
+                PublicKey {
+                    alg,
+                    kind: Arc::new(kind),
+                    id,
+                }
             }
             Algorithm::RS256 | Algorithm::PS256 => {
                 let (n, e) = (bytes(jwk, "n")?, bytes(jwk, "e")?);
@@ -192,7 +197,7 @@ impl PublicKey {
                 };
                 PublicKey {
                     alg,
-                    kind: Kind::Jwt(key, jwt_alg),
+                    kind: Arc::new(Kind::Jwt(key, jwt_alg)),
                     id: digest(&[b"RSA", &n, &e]),
                 }
             }

@@ -9,7 +9,7 @@
 //! expired). Publishing the next key ahead lets a rotation happen without a token that
 //! some instance cannot verify yet.
 
-use super::db;
+use super::{db, jwk::PublicKey};
 use crate::error::AppError;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::{
@@ -132,19 +132,24 @@ pub struct JwkSet {
 #[derive(Debug)]
 pub struct KeyRing {
     pub signing: KeyPair,
-    pub verifying: HashMap<String, VerifyingKey>,
+    /// Made once per ring, not per request: a `PublicKey` carries its digest.
+    pub verifying: HashMap<String, PublicKey>,
     pub jwks: JwkSet,
 }
 
 impl KeyRing {
     fn new(signing: KeyPair, published: Vec<(String, VerifyingKey)>) -> Self {
-        let mut verifying: HashMap<String, VerifyingKey> = published.into_iter().collect();
-        verifying.insert(signing.kid.clone(), signing.verifying_key());
-        let mut keys: Vec<Jwk> = verifying
+        let mut raw: HashMap<String, VerifyingKey> = published.into_iter().collect();
+        raw.insert(signing.kid.clone(), signing.verifying_key());
+        let mut keys: Vec<Jwk> = raw
             .iter()
             .map(|(kid, key)| Jwk::ed25519(kid, key))
             .collect();
         keys.sort_by(|a, b| a.kid.cmp(&b.kid));
+        let verifying = raw
+            .into_iter()
+            .map(|(kid, key)| (kid, PublicKey::ed25519(key)))
+            .collect();
         KeyRing {
             signing,
             verifying,
@@ -235,15 +240,15 @@ impl OwnKeys {
 
     /// The key with this `kid`, rereading the database first if it is unknown here (a
     /// rotation made by another instance), at most once per few seconds.
-    pub async fn verifying_key(&self, kid: &str) -> Option<VerifyingKey> {
+    pub async fn verifying_key(&self, kid: &str) -> Option<PublicKey> {
         if let Some(key) = self.ring().verifying.get(kid) {
-            return Some(*key);
+            return Some(key.clone());
         }
         if !self.from_database || !self.claim_refresh(MIN_FORCED_REFRESH) {
             return None;
         }
         self.refresh().await.ok()?;
-        self.ring().verifying.get(kid).copied()
+        self.ring().verifying.get(kid).cloned()
     }
 
     /// Whether the caller may refresh now; if so, the slot is taken.

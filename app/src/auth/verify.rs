@@ -58,8 +58,7 @@ impl Verifier {
     /// the token must name: ours, or the trusted issuer's; any other issuer is unknown.
     async fn key_for(&self, iss: &str, kid: &str) -> Result<(PublicKey, &str), Rejection> {
         let (key, audience) = if iss == self.issuer {
-            let ours = self.keys.verifying_key(kid).await;
-            (ours.map(PublicKey::ed25519), self.audience.as_str())
+            (self.keys.verifying_key(kid).await, self.audience.as_str())
         } else {
             match &self.trusted {
                 Some(trusted) if trusted.config.issuer == iss => {
