@@ -42,6 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
+                // Static: drawn by the server only, opened by the tasks page.
+                <tasks::view::ShortcutsHelp />
                 // After the app, which hydrates from the body's first node.
                 <noscript>
                     <p class="no-js" role="alert">
@@ -91,15 +93,15 @@ pub fn App() -> impl IntoView {
     leptos_meta::provide_meta_context();
 
     view! {
+        // Each page has its own banner and `<main>`: the tasks page's banner holds the
+        // person's name and the way out.
         <Router>
-            <main>
-                <FlatRoutes fallback=NotFound>
-                    <Route path=StaticSegment("") view=Start />
-                    <Route path=StaticSegment("sign-in") view=SignInPage />
-                    <Route path=StaticSegment("sign-up") view=SignUpPage />
-                    <Route path=StaticSegment("tasks") view=TasksPage />
-                </FlatRoutes>
-            </main>
+            <FlatRoutes fallback=NotFound>
+                <Route path=StaticSegment("") view=Start />
+                <Route path=StaticSegment("sign-in") view=SignInPage />
+                <Route path=StaticSegment("sign-up") view=SignUpPage />
+                <Route path=StaticSegment("tasks") view=TasksPage />
+            </FlatRoutes>
         </Router>
     }
 }
@@ -123,11 +125,16 @@ fn NotFound() -> impl IntoView {
     }
     ui::set_page_title("Not found · Todo");
     view! {
-        <section class="auth-card">
-            <h1>"Page not found"</h1>
-            <p>
-                <a href="/">"Go to the start page"</a>
-            </p>
-        </section>
+        <header class="app-header">
+            <a class="brand" href="/">"Todo"</a>
+        </header>
+        <main>
+            <section class="auth-card">
+                <h1>"Page not found"</h1>
+                <p>
+                    <a href="/">"Go to the start page"</a>
+                </p>
+            </section>
+        </main>
     }
 }

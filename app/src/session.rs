@@ -35,6 +35,8 @@ pub const USER_ID_KEY: &str = "todo.user.id";
 pub const HINT_COOKIE: &str = "todo_signed_in";
 /// Where a refused token sends the person, with the reason.
 pub const SESSION_ENDED: &str = "ended";
+/// Where a sign-out in another tab sends this one.
+pub const SIGNED_OUT_ELSEWHERE: &str = "signed-out";
 
 /// Local storage, holding plain strings: no JSON codec in the bundle for two strings.
 #[cfg(feature = "hydrate")]

@@ -89,6 +89,8 @@ pub fn Field(
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
+    // A password can be shown while typing it (`reveal`).
+    let shown = RwSignal::new(false);
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {
@@ -106,10 +108,11 @@ pub fn Field(
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id>{label}</label>
             {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            <div class="input-row">
             <input
                 id=id
                 name=id
-                type=kind
+                type=move || if shown.get() { "text" } else { kind }
                 autocomplete=autocomplete
                 node_ref=node_ref
                 prop:value=move || value.get()
@@ -117,6 +120,20 @@ pub fn Field(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
+            {(kind == "password").then(|| view! {
+                // Named by its text, not aria-label, so the field alone has the label "Password".
+                <button
+                    type="button"
+                    class="quiet reveal"
+                    aria-pressed=move || if shown.get() { "true" } else { "false" }
+                    aria-controls=id
+                    on:click=move |_| shown.update(|s| *s = !*s)
+                >
+                    "Show"
+                    <span class="visually-hidden">" password"</span>
+                </button>
+            })}
+            </div>
             <p class="field-error" id=error_id aria-live="polite">
                 {move || error.get()}
             </p>

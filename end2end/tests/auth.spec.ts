@@ -130,3 +130,39 @@ test("without JavaScript the forms say why they need it, and a plain POST is ans
   expect(response.headers.get("content-type")).toContain("text/html");
   expect(await response.text()).toContain("This app needs JavaScript");
 });
+
+test("the sign-in and sign-up pages say what this is, with a banner and a show-password", async ({ page }) => {
+  for (const path of ["/sign-in", "/sign-up"]) {
+    await page.goto(path);
+    await hydrated(page);
+    // The banner is its own landmark, outside the main content.
+    const banner = page.getByRole("banner");
+    await expect(banner.getByRole("link", { name: "Todo" })).toBeVisible();
+    expect(await page.evaluate(() => document.querySelector("header")?.closest("main") ?? null)).toBeNull();
+    await expect(page.getByRole("main").getByText("Your to-do list, private to you")).toBeVisible();
+
+    const password = page.getByLabel("Password", { exact: true });
+    await password.fill("visible for a moment");
+    await expect(password).toHaveAttribute("type", "password");
+    const reveal = page.getByRole("button", { name: "Show password" });
+    await expect(reveal).toHaveAttribute("aria-pressed", "false");
+    await reveal.click();
+    await expect(password).toHaveAttribute("type", "text");
+    await expect(reveal).toHaveAttribute("aria-pressed", "true");
+    await expect(password).toHaveValue("visible for a moment");
+    await reveal.click();
+    await expect(password).toHaveAttribute("type", "password");
+    const box = await reveal.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(24);
+  }
+  await screenshot(page, "17-sign-up-page");
+});
+
+test("the tasks page has its banner outside main, with the person and the way out", async ({ page }) => {
+  await signUp(page, "Landmarks", uniqueEmail("landmarks"));
+  const banner = page.getByRole("banner");
+  await expect(banner.getByText("Landmarks")).toBeVisible();
+  await expect(banner.getByRole("button", { name: "Sign out" })).toBeVisible();
+  expect(await page.evaluate(() => document.querySelector("header")?.closest("main") ?? null)).toBeNull();
+  await expect(page.getByRole("main").getByRole("heading", { name: "Tasks" })).toBeVisible();
+});

@@ -61,7 +61,8 @@ test("create, edit, complete, filter and delete tasks", async ({ page }) => {
   // Sort by title.
   await page.getByLabel("Sort").selectOption("title");
   await expect(page).toHaveURL(/sort=title/);
-  await expect(page.locator("li.task .title")).toHaveText(["Buy oat milk", "Call the bank", "Write report"]);
+  // Pending ones, then the Completed section.
+  await expect(page.locator("li.task .title")).toHaveText(["Call the bank", "Write report", "Buy oat milk"]);
 
   // Delete, undo, delete again.
   await taskRow(page, "Write report").getByRole("button", { name: "Delete Write report" }).click();
@@ -245,7 +246,9 @@ test("a sign-out in one tab signs out the others", async ({ context }) => {
   await second.goto("/tasks");
   await expect(second.getByRole("heading", { name: "Tasks" })).toBeVisible();
   await first.getByRole("button", { name: "Sign out" }).click();
-  await expect(second).toHaveURL(/\/sign-in/);
+  await expect(second).toHaveURL(/\/sign-in\?reason=signed-out$/);
+  await expect(second.getByText("You signed out in another tab.")).toBeVisible();
+  await expect(first.getByText("You signed out in another tab.")).toBeHidden();
 });
 
 test("the page works at 360 px wide", async ({ page }) => {

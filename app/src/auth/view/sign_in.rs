@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn SignInPage() -> impl IntoView {
     leave_if_signed_in();
     let query = use_query_map();
-    let ended = move || query.with(|q| q.get("reason").as_deref() == Some(session::SESSION_ENDED));
+    let reason = move |wanted: &str| query.with(|q| q.get("reason").as_deref() == Some(wanted));
     let next = move || safe_next(query.with_untracked(|q| q.get("next")));
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -58,10 +58,18 @@ pub fn SignInPage() -> impl IntoView {
 
     set_page_title("Sign in · Todo");
     view! {
+        <header class="app-header">
+            <a class="brand" href="/">"Todo"</a>
+        </header>
+        <main>
         <section class="auth-card" aria-labelledby="sign-in-heading">
+            <p class="tagline">"Your to-do list, private to you, on every device you sign in on."</p>
             <h1 id="sign-in-heading">"Sign in"</h1>
-            <p class="notice" role="status" class:hidden=move || !ended()>
+            <p class="notice" role="status" class:hidden=move || !reason(session::SESSION_ENDED)>
                 "Your session has ended, please sign in again."
+            </p>
+            <p class="notice" role="status" class:hidden=move || !reason(session::SIGNED_OUT_ELSEWHERE)>
+                "You signed out in another tab."
             </p>
             <FormAlert message=form.alert />
             <form method="post" action="/sign-in" novalidate on:submit=submit>
@@ -96,5 +104,6 @@ pub fn SignInPage() -> impl IntoView {
                 "New here? " <a href="/sign-up">"Create an account"</a>
             </p>
         </section>
+        </main>
     }
 }

@@ -58,7 +58,12 @@ pub fn SignUpPage() -> impl IntoView {
 
     set_page_title("Create an account · Todo");
     view! {
+        <header class="app-header">
+            <a class="brand" href="/">"Todo"</a>
+        </header>
+        <main>
         <section class="auth-card" aria-labelledby="sign-up-heading">
+            <p class="tagline">"Your to-do list, private to you, on every device you sign in on."</p>
             <h1 id="sign-up-heading">"Create an account"</h1>
             <FormAlert message=form.alert />
             <form method="post" action="/sign-up" novalidate on:submit=submit>
@@ -100,5 +105,6 @@ pub fn SignUpPage() -> impl IntoView {
             </form>
             <p class="switch">"Have an account? " <a href="/sign-in">"Sign in"</a></p>
         </section>
+        </main>
     }
 }

@@ -1,10 +1,18 @@
 //! The form that adds a task: a title, and details if the person asks for them.
 
-use super::store::TaskStore;
+use super::{
+    focus::ADD_FIELD,
+    order::{href, Order},
+    store::TaskStore,
+};
 use crate::{
     drafts,
     error::AppError,
-    tasks::{api::create_task, model::NewTask, validate},
+    tasks::{
+        api::create_task,
+        model::{NewTask, StatusFilter},
+        validate,
+    },
     ui::{describe, hydrated},
 };
 use leptos::{html, prelude::*, task::spawn_local};
@@ -47,7 +55,12 @@ impl NewTaskFields {
 }
 
 #[component]
-pub(super) fn NewTaskForm(fields: NewTaskFields, store: TaskStore) -> impl IntoView {
+pub(super) fn NewTaskForm(
+    fields: NewTaskFields,
+    store: TaskStore,
+    status: Memo<StatusFilter>,
+    order: Memo<Order>,
+) -> impl IntoView {
     let NewTaskFields {
         title,
         description,
@@ -62,6 +75,19 @@ pub(super) fn NewTaskForm(fields: NewTaskFields, store: TaskStore) -> impl IntoV
             let _ = field.focus();
         }
     };
+    // Where the person starts: on load, and after signing in or up.
+    Effect::new(move |_| {
+        if let Some(field) = title_ref.get() {
+            let _ = field.focus();
+        }
+    });
+    // A task added while the Completed filter shows goes where it cannot be seen: say
+    // where it went, until the filter or the field changes.
+    let added_unseen = RwSignal::new(false);
+    Effect::new(move |_| {
+        status.track();
+        added_unseen.set(false);
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -85,6 +111,7 @@ pub(super) fn NewTaskForm(fields: NewTaskFields, store: TaskStore) -> impl IntoV
                     store.add(task);
                     fields.clear();
                     error.set(None);
+                    added_unseen.set(status.get_untracked() == StatusFilter::Completed);
                     focus_title();
                 }
                 Err(AppError::Unauthorized) => {}
@@ -99,7 +126,7 @@ pub(super) fn NewTaskForm(fields: NewTaskFields, store: TaskStore) -> impl IntoV
             <div class="row">
                 <label for="new-title" class="visually-hidden">"New task"</label>
                 <input
-                    id="new-title"
+                    id=ADD_FIELD
                     class="new-title"
                     placeholder="What needs to be done?"
                     autocomplete="off"
@@ -111,6 +138,7 @@ pub(super) fn NewTaskForm(fields: NewTaskFields, store: TaskStore) -> impl IntoV
                         drafts::keep(drafts::NEW_TITLE, &text);
                         title.set(text);
                         error.set(None);
+                        added_unseen.set(false);
                     }
                     aria-invalid=move || error.get().is_some().then_some("true")
                     aria-describedby="new-title-error"
@@ -121,6 +149,11 @@ pub(super) fn NewTaskForm(fields: NewTaskFields, store: TaskStore) -> impl IntoV
                 </button>
             </div>
             <p class="field-error" id="new-title-error" aria-live="polite">{move || error.get()}</p>
+            <p class="added" role="status" class:hidden=move || !added_unseen.get()>
+                "Added to "
+                <a href=move || href(StatusFilter::Pending, order.get())>"Pending"</a>
+                "."
+            </p>
             <button type="button" class="link" class:hidden=move || details.get() on:click=move |_| details.set(true)>
                 "Add details"
             </button>

@@ -1,7 +1,10 @@
 //! A task's title editor. The row holds both the task and its editor, and its
 //! `editing` class shows one (style/main.css).
 
-use super::store::TaskStore;
+use super::{
+    focus::{self, Control},
+    store::TaskStore,
+};
 use crate::{drafts, tasks::validate};
 use leptos::{html, prelude::*};
 
@@ -13,26 +16,26 @@ pub(super) struct Editor {
     error: RwSignal<Option<&'static str>>,
     input: NodeRef<html::Input>,
     id: StoredValue<String>,
-    title: StoredValue<String>,
     store: TaskStore,
 }
 
 impl Editor {
-    pub(super) fn new(id: &str, title: &str, store: TaskStore) -> Self {
+    pub(super) fn new(id: &str, store: TaskStore) -> Self {
         Editor {
             open: RwSignal::new(false),
             draft: RwSignal::new(String::new()),
             error: RwSignal::new(None),
             input: NodeRef::new(),
             id: StoredValue::new(id.to_owned()),
-            title: StoredValue::new(title.to_owned()),
             store,
         }
     }
 
     /// Opens with the task's title.
     pub(super) fn edit(self) {
-        self.start(self.title.get_value());
+        if let Some(task) = self.store.find(&self.id.get_value()) {
+            self.start(task.title);
+        }
     }
 
     /// Opens with `text`, focused and selected.
@@ -49,27 +52,33 @@ impl Editor {
         });
     }
 
-    /// Closes, saving a changed title if `save`; an invalid one keeps it open and says why.
-    fn finish(self, save: bool) {
+    /// Closes, saving a changed title if `save`; an invalid one keeps it open and says
+    /// why. True if it closed.
+    fn finish(self, save: bool) -> bool {
         if !self.open.get_untracked() {
-            return;
+            return false;
         }
         if save {
             let text = self.draft.get_untracked().trim().to_owned();
             if let Some(problem) = validate::title_problem(&text) {
                 self.error.set(Some(problem));
-                return;
+                return false;
             }
-            if text != self.title.get_value() {
+            let unchanged = self
+                .store
+                .find(&self.id.get_value())
+                .is_some_and(|task| task.title == text);
+            if !unchanged {
                 self.store.rename(self.id.get_value(), text);
                 self.open.set(false);
                 self.error.set(None);
-                return;
+                return true;
             }
         }
         drafts::forget_edit();
         self.open.set(false);
         self.error.set(None);
+        true
     }
 }
 
@@ -97,12 +106,20 @@ pub(super) fn TaskEditor(editor: Editor) -> impl IntoView {
                     drafts::keep_edit(&id.get_value(), &text);
                     draft.set(text);
                 }
-                on:keydown=move |ev| match ev.key().as_str() {
-                    "Enter" => editor.finish(true),
-                    "Escape" => editor.finish(false),
-                    _ => {}
+                on:keydown=move |ev| {
+                    let save = match ev.key().as_str() {
+                        "Enter" => true,
+                        "Escape" => false,
+                        _ => return,
+                    };
+                    // Closed from the keyboard: the focus goes back to the row's Edit.
+                    if editor.finish(save) {
+                        focus::keep(&id.get_value(), Control::Edit);
+                    }
                 }
-                on:blur=move |_| editor.finish(true)
+                on:blur=move |_| {
+                    editor.finish(true);
+                }
             />
             <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
         </div>

@@ -3,19 +3,28 @@
 //!
 //! The page loads the list and watches the session; `store` owns the list and every
 //! change to it; the components each draw one part: `add_form`, `toolbar` (with the
-//! footer), `item` (the list and its rows), `editor`, `notices`.
+//! footer), `item` (a list and its rows), `completed` (the All view's Completed
+//! section), `editor`, `notices`, `shortcuts` (with their help). `focus` keeps the
+//! keyboard focus in place as the list changes.
 
 mod add_form;
+mod completed;
 mod editor;
+mod focus;
 mod item;
 mod notices;
 mod order;
+mod shortcuts;
+
+#[cfg(feature = "ssr")]
+pub use shortcuts::ShortcutsHelp;
 mod store;
 mod toolbar;
 
 use self::{
     add_form::{NewTaskFields, NewTaskForm},
-    item::TaskList,
+    completed::CompletedSection,
+    item::{Rows, TaskList},
     notices::{NoticeBar, Notices},
     order::{href, Order},
     store::TaskStore,
@@ -85,11 +94,25 @@ pub fn TasksPage() -> impl IntoView {
 
     let notices = Notices::new();
     let store = TaskStore::new(notices);
-    let visible = store.visible(status, order);
+    // Pending tasks first, in All too; the All view shows the completed ones in their
+    // own section below.
+    let first = store.visible(
+        Memo::new(move |_| match status.get() {
+            StatusFilter::Completed => StatusFilter::Completed,
+            _ => StatusFilter::Pending,
+        }),
+        order,
+    );
+    let done = store.visible(Memo::new(|_| StatusFilter::Completed), order);
     let load = RwSignal::new(Load::Loading);
-    // An editor that was open when the session ended: opened again once, after loading.
-    let resume = RwSignal::new(None::<(String, String)>);
+    let rows = Rows {
+        store,
+        resume: RwSignal::new(None),
+        settling: RwSignal::new(None),
+    };
+    let resume = rows.resume;
     let adding = NewTaskFields::new();
+    shortcuts::listen();
     let navigate = use_navigate();
 
     let fetch = move || {
@@ -129,7 +152,10 @@ pub fn TasksPage() -> impl IntoView {
     });
     let signed_out_elsewhere = window_event_listener(leptos::ev::storage, move |ev| {
         if ev.key().as_deref() == Some(session::TOKEN_KEY) && ev.new_value().is_none() {
-            let _ = window().location().assign("/sign-in");
+            let _ = window().location().assign(&format!(
+                "/sign-in?reason={}",
+                session::SIGNED_OUT_ELSEWHERE
+            ));
         }
     });
     on_cleanup(move || signed_out_elsewhere.remove());
@@ -161,44 +187,60 @@ pub fn TasksPage() -> impl IntoView {
     set_page_title("Tasks · Todo");
     view! {
         <header class="app-header">
-            <span class="brand">"Todo"</span>
-            <span class="who">
-                {move || user.get()}
-            </span>
+            <a class="brand" href="/tasks">"Todo"</a>
+            <span class="who">{move || user.get()}</span>
+            <button
+                type="button"
+                class="quiet"
+                aria-keyshortcuts="?"
+                on:click=|_| shortcuts::open_help()
+            >
+                "Shortcuts"
+            </button>
             <button type="button" class="quiet" on:click=sign_out_now>
                 "Sign out"
             </button>
         </header>
-        <section class="tasks" aria-labelledby="tasks-heading">
-            <h1 id="tasks-heading">"Tasks"</h1>
-            <NewTaskForm fields=adding store />
-            // All three states are in the page; the load state shows one. Toggling a
-            // class is much less code in the browser bundle than a view per state.
-            <ul
-                class="task-list loading"
-                class:hidden=move || load.with(|l| *l != Load::Loading)
-                aria-busy="true"
-                aria-label="Loading tasks"
-            >
-                <li class="placeholder"></li>
-                <li class="placeholder"></li>
-                <li class="placeholder"></li>
-            </ul>
-            <div class="load-error" role="alert" class:hidden=move || load.with(|l| !matches!(l, Load::Failed(_)))>
-                <p>
-                    {move || match load.get() {
-                        Load::Failed(message) => format!("Your tasks could not be loaded. {message}"),
-                        _ => String::new(),
-                    }}
-                </p>
-                <button type="button" on:click=move |_| fetch()>"Try again"</button>
-            </div>
-            <div class="loaded" class:hidden=move || load.with(|l| *l != Load::Ready)>
-                <Toolbar store status order on_order=choose_order />
-                <TaskList store visible status resume />
-                <ListFooter store />
-            </div>
-        </section>
-        <NoticeBar notices undo=Callback::new(move |task| store.restore(task)) />
+        <main>
+            <section class="tasks" aria-labelledby="tasks-heading">
+                <h1 id="tasks-heading">"Tasks"</h1>
+                <NewTaskForm fields=adding store status order />
+                // All three states are in the page; the load state shows one. Toggling a
+                // class is much less code in the browser bundle than a view per state.
+                <ul
+                    class="task-list loading"
+                    class:hidden=move || load.with(|l| *l != Load::Loading)
+                    aria-busy="true"
+                    aria-label="Loading tasks"
+                >
+                    <li class="placeholder"></li>
+                    <li class="placeholder"></li>
+                    <li class="placeholder"></li>
+                </ul>
+                <div class="load-error" role="alert" class:hidden=move || load.with(|l| !matches!(l, Load::Failed(_)))>
+                    <p>
+                        {move || match load.get() {
+                            Load::Failed(message) => format!("Your tasks could not be loaded. {message}"),
+                            _ => String::new(),
+                        }}
+                    </p>
+                    <button type="button" on:click=move |_| fetch()>"Try again"</button>
+                </div>
+                <div class="loaded" class:hidden=move || load.with(|l| *l != Load::Ready)>
+                    <Toolbar store status order on_order=choose_order />
+                    <p class="empty" class:hidden=move || !first.with(Vec::is_empty)>
+                        {move || match (status.get(), store.counts()) {
+                            (_, counts) if counts.all == 0 => "Nothing to do yet. Add your first task above.",
+                            (StatusFilter::Completed, _) => "No completed tasks yet.",
+                            _ => "Nothing pending. Well done!",
+                        }}
+                    </p>
+                    <TaskList rows visible=first label="Tasks" />
+                    <CompletedSection rows store status visible=done />
+                    <ListFooter store />
+                </div>
+            </section>
+        </main>
+        <NoticeBar notices undo=Callback::new(move |tasks| store.restore(tasks)) />
     }
 }

@@ -1,6 +1,7 @@
 //! The message at the bottom of the page: what a change did, with an undo after a
-//! delete, or why the server refused it. A newer message replaces an older one, and
-//! each goes by itself after a while.
+//! delete or a clear, or why the server refused it. A newer message replaces an older
+//! one, and each goes by itself after a while; deletes in a row share one message, and
+//! its undo brings back every one of them.
 
 use crate::{error::AppError, tasks::model::Task, ui::describe};
 use leptos::prelude::*;
@@ -12,8 +13,11 @@ const SHOWN_FOR: Duration = Duration::from_secs(6);
 struct Notice {
     serial: u64,
     text: String,
-    undo: Option<Task>,
+    /// What Undo brings back.
+    undo: Vec<Task>,
     error: bool,
+    /// A message about deletes, that the next delete adds to.
+    deletes: bool,
 }
 
 /// The page's one message, shared by whatever has something to say.
@@ -31,16 +35,35 @@ impl Notices {
         }
     }
 
-    /// Says what was done; `undo` is the task an Undo button would bring back.
-    pub(super) fn say(self, text: String, undo: Option<Task>) {
-        self.show(text, undo, false);
+    /// Says what was done; `undo` is what an Undo button would bring back.
+    pub(super) fn say(self, text: String, undo: Vec<Task>) {
+        self.show(text, undo, false, false);
+    }
+
+    /// Says a task was deleted; while that message shows, the next delete joins it.
+    pub(super) fn deleted(self, task: Task) {
+        let mut undo = self
+            .current
+            .with_untracked(|n| n.as_ref().filter(|n| n.deletes).map(|n| n.undo.clone()))
+            .unwrap_or_default();
+        let text = match undo.len() {
+            0 => format!("Deleted “{}”.", task.title),
+            n => format!("Deleted {} tasks.", n + 1),
+        };
+        undo.push(task);
+        self.show(text, undo, false, true);
     }
 
     /// Says why a change was refused. A 401 says nothing here: the session has ended and
     /// the page has already gone to sign in.
     pub(super) fn fail(self, error: AppError) {
         if error != AppError::Unauthorized {
-            self.show(format!("Not saved: {}", describe(&error)), None, true);
+            self.show(
+                format!("Not saved: {}", describe(&error)),
+                Vec::new(),
+                true,
+                false,
+            );
         }
     }
 
@@ -48,7 +71,7 @@ impl Notices {
         self.current.set(None);
     }
 
-    fn show(self, text: String, undo: Option<Task>, error: bool) {
+    fn show(self, text: String, undo: Vec<Task>, error: bool, deletes: bool) {
         let mine = self.serial.get_value() + 1;
         self.serial.set_value(mine);
         self.current.set(Some(Notice {
@@ -56,6 +79,7 @@ impl Notices {
             text,
             undo,
             error,
+            deletes,
         }));
         let current = self.current;
         set_timeout(
@@ -71,7 +95,7 @@ impl Notices {
 
 /// The message region: announced to screen readers, with its Undo and Dismiss.
 #[component]
-pub(super) fn NoticeBar(notices: Notices, undo: Callback<Task>) -> impl IntoView {
+pub(super) fn NoticeBar(notices: Notices, undo: Callback<Vec<Task>>) -> impl IntoView {
     let notice = notices.current;
     let shown = move || notice.with(Option::is_some);
     let error = move || notice.with(|n| n.as_ref().is_some_and(|n| n.error));
@@ -87,10 +111,10 @@ pub(super) fn NoticeBar(notices: Notices, undo: Callback<Task>) -> impl IntoView
                 <button
                     type="button"
                     class="link"
-                    class:hidden=move || notice.with(|n| n.as_ref().is_none_or(|n| n.undo.is_none()))
+                    class:hidden=move || notice.with(|n| n.as_ref().is_none_or(|n| n.undo.is_empty()))
                     on:click=move |_| {
-                        if let Some(task) = notice.with_untracked(|n| n.as_ref().and_then(|n| n.undo.clone())) {
-                            undo.run(task);
+                        if let Some(tasks) = notice.with_untracked(|n| n.as_ref().map(|n| n.undo.clone())) {
+                            undo.run(tasks);
                         }
                     }
                 >

@@ -82,6 +82,12 @@ impl TaskStore {
         self.counts.get()
     }
 
+    /// One task as it is now, tracked: its row follows it without being made again.
+    pub(super) fn watch(self, id: String) -> Memo<Option<Task>> {
+        let tasks = self.tasks;
+        Memo::new(move |_| tasks.with(|all| all.iter().find(|t| t.id == id).cloned()))
+    }
+
     /// The tasks a filter shows, in an order.
     pub(super) fn visible(self, status: Memo<StatusFilter>, order: Memo<Order>) -> Memo<Vec<Task>> {
         let tasks = self.tasks;
@@ -147,18 +153,20 @@ impl TaskStore {
     pub(super) fn remove(self, id: String) {
         let Some(task) = self.find(&id) else { return };
         self.optimistic(Change::Remove(id.clone()), delete_task(id), move |()| {
-            self.notices
-                .say(format!("Deleted “{}”.", task.title), Some(task))
+            self.notices.deleted(task)
         });
     }
 
-    /// Brings back a deleted task (the undo of a delete).
-    pub(super) fn restore(self, task: Task) {
+    /// Brings back deleted tasks (the undo of deletes and of a clear), one by one; the
+    /// first refusal stops it and says why.
+    pub(super) fn restore(self, tasks: Vec<Task>) {
         self.notices.dismiss();
         spawn_local(async move {
-            match restore_task(task).await {
-                Ok(task) => self.add(task),
-                Err(error) => self.notices.fail(error),
+            for task in tasks {
+                match restore_task(task).await {
+                    Ok(task) => self.add(task),
+                    Err(error) => return self.notices.fail(error),
+                }
             }
         });
     }
@@ -174,9 +182,12 @@ impl TaskStore {
     }
 
     pub(super) fn clear_completed(self) {
+        let cleared: Vec<Task> = self
+            .tasks
+            .with_untracked(|all| all.iter().filter(|t| t.completed).cloned().collect());
         self.optimistic(Change::ClearCompleted, clear_completed(), move |n| {
             let what = plural(n as usize, "completed task", "completed tasks");
-            self.notices.say(format!("Cleared {what}."), None)
+            self.notices.say(format!("Cleared {what}."), cleared)
         });
     }
 
@@ -244,7 +255,7 @@ impl TaskStore {
         });
     }
 
-    fn find(self, id: &str) -> Option<Task> {
+    pub(super) fn find(self, id: &str) -> Option<Task> {
         self.tasks
             .with_untracked(|all| all.iter().find(|t| t.id == id).cloned())
     }

@@ -18,7 +18,9 @@ pub(super) fn Toolbar(
     let all_done = move || store.counts().all_done();
     view! {
         <div class="toolbar">
-            <label class="toggle-all" class:hidden=move || store.counts().all == 0>
+            // Keeps its place while there is nothing to mark, so the toolbar does not
+            // move when the first task comes.
+            <label class="toggle-all" class:invisible=move || store.counts().all == 0>
                 <input
                     type="checkbox"
                     prop:checked=all_done
@@ -51,9 +53,9 @@ pub(super) fn Toolbar(
                     })
                     .collect_view()}
             </nav>
-            <label class="sort">
-                "Sort "
-                <select on:change=move |ev| {
+            <div class="sort">
+                <label for="sort">"Sort"</label>
+                <select id="sort" on:change=move |ev| {
                     if let Some(chosen) = Order::parse(&event_target_value(&ev)) {
                         on_order.run(chosen);
                     }
@@ -69,7 +71,7 @@ pub(super) fn Toolbar(
                         })
                         .collect_view()}
                 </select>
-            </label>
+            </div>
         </div>
     }
     .into_any()
