@@ -18,8 +18,14 @@ async function violations(page: Page): Promise<string[]> {
   });
 }
 
-for (const scheme of ["light", "dark"] as const) {
-  test(`no axe violations in ${scheme}`, async ({ page }) => {
+for (const [scheme, width] of [
+  ["light", 1280],
+  ["dark", 1280],
+  ["light", 360],
+  ["dark", 360],
+] as const) {
+  test(`no axe violations in ${scheme} at ${width} px`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 800 });
     await page.emulateMedia({ colorScheme: scheme });
     for (const path of ["/sign-in", "/sign-up", "/sign-in?reason=signed-out", "/no-such-page"]) {
       await page.goto(path);
@@ -27,7 +33,7 @@ for (const scheme of ["light", "dark"] as const) {
       expect(await violations(page), path).toEqual([]);
     }
 
-    await signUp(page, `Axe ${scheme}`, uniqueEmail(`axe-${scheme}`));
+    await signUp(page, `Axe ${scheme}`, uniqueEmail(`axe-${scheme}-${width}`));
     expect(await violations(page), "empty tasks page").toEqual([]);
     for (const title of ["Read the guidelines", "Check the contrast", "Try it with a keyboard"]) {
       await addTask(page, title);
