@@ -61,7 +61,8 @@ if [ "$provider" = better-auth ]; then
       if [ -f "$ba_pausefile" ]; then sleep 0.2; continue; fi
       node end2end/better-auth/server.mjs >>"$ba_log" 2>&1 &
       echo $! >"$ba_pidfile"
-      wait $! || true
+      # Quiet: the "Better Auth down" scenario kills it, and bash would report that.
+      wait $! 2>/dev/null || true
     done
   ) &
   ba_supervisor=$!
