@@ -146,10 +146,7 @@ impl BetterAuth {
         struct Token {
             token: String,
         }
-        let body: Token = response.json().await.map_err(|error| {
-            tracing::warn!(%error, "Better Auth's /token answer cannot be read");
-            AppError::Unavailable
-        })?;
+        let body: Token = read(response).await?;
         Ok((body.token, renewed))
     }
 
@@ -221,13 +218,19 @@ async fn session(response: reqwest::Response) -> Result<Session, AppError> {
     struct Answer {
         user: BetterAuthUser,
     }
-    let answer: Answer = response.json().await.map_err(|error| {
-        tracing::warn!(%error, "Better Auth's answer cannot be read");
-        AppError::Unavailable
-    })?;
+    let answer: Answer = read(response).await?;
     Ok(Session {
         cookie,
         user: answer.user,
+    })
+}
+
+/// A successful answer's JSON body; one that cannot be read is Better Auth not working.
+async fn read<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, AppError> {
+    let path = response.url().path().to_owned();
+    response.json().await.map_err(|error| {
+        tracing::warn!(%error, %path, "Better Auth's answer cannot be read");
+        AppError::Unavailable
     })
 }
 

@@ -3,9 +3,10 @@
 
 use super::{
     item::{Rows, TaskList},
+    order::Order,
     store::TaskStore,
 };
-use crate::tasks::model::{StatusFilter, Task};
+use crate::tasks::model::StatusFilter;
 use leptos::prelude::*;
 
 /// Local storage: "1" while the section is folded.
@@ -16,8 +17,9 @@ pub(super) fn CompletedSection(
     rows: Rows,
     store: TaskStore,
     status: Memo<StatusFilter>,
-    visible: Memo<Vec<Task>>,
+    order: Memo<Order>,
 ) -> impl IntoView {
+    let completed = store.visible(Memo::new(|_| StatusFilter::Completed), order);
     // Open on the server and until this browser says otherwise (the rows are made in
     // the browser only, so nothing hydrates differently).
     let open = RwSignal::new(true);
@@ -25,7 +27,7 @@ pub(super) fn CompletedSection(
     // Rows only while they show: a folded or filtered-out section holds none.
     let shown = Memo::new(move |_| {
         if open.get() && status.get() == StatusFilter::All {
-            visible.get()
+            completed.get()
         } else {
             Vec::new()
         }

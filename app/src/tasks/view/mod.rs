@@ -95,7 +95,7 @@ pub fn TasksPage() -> impl IntoView {
     let notices = Notices::new();
     let store = TaskStore::new(notices);
     // Pending tasks first, in All too; the All view shows the completed ones in their
-    // own section below.
+    // own section below (`completed`).
     let first = store.visible(
         Memo::new(move |_| match status.get() {
             StatusFilter::Completed => StatusFilter::Completed,
@@ -103,7 +103,6 @@ pub fn TasksPage() -> impl IntoView {
         }),
         order,
     );
-    let done = store.visible(Memo::new(|_| StatusFilter::Completed), order);
     let load = RwSignal::new(Load::Loading);
     let rows = Rows {
         store,
@@ -236,7 +235,7 @@ pub fn TasksPage() -> impl IntoView {
                         }}
                     </p>
                     <TaskList rows visible=first label="Tasks" />
-                    <CompletedSection rows store status visible=done />
+                    <CompletedSection rows store status order />
                     <ListFooter store />
                 </div>
             </section>

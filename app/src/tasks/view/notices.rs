@@ -40,17 +40,17 @@ impl Notices {
         self.show(text, undo, false, false);
     }
 
-    /// Says a task was deleted; while that message shows, the next delete joins it.
-    pub(super) fn deleted(self, task: Task) {
+    /// Says tasks were deleted; while that message shows, the next delete joins it.
+    pub(super) fn deleted(self, gone: Vec<Task>) {
         let mut undo = self
             .current
             .with_untracked(|n| n.as_ref().filter(|n| n.deletes).map(|n| n.undo.clone()))
             .unwrap_or_default();
-        let text = match undo.len() {
-            0 => format!("Deleted “{}”.", task.title),
-            n => format!("Deleted {} tasks.", n + 1),
+        undo.extend(gone);
+        let text = match undo.as_slice() {
+            [task] => format!("Deleted “{}”.", task.title),
+            all => format!("Deleted {} tasks.", all.len()),
         };
-        undo.push(task);
         self.show(text, undo, false, true);
     }
 

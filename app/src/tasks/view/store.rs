@@ -127,7 +127,7 @@ impl TaskStore {
                 ..task
             }),
             set_task_completion(id, Some(wanted)),
-            move |task| self.put(task),
+            move |task, _| self.put(task),
         );
     }
 
@@ -145,16 +145,23 @@ impl TaskStore {
                 answer
             }
         };
-        self.optimistic(Change::Put(Task { title, ..task }), call, move |task| {
+        self.optimistic(Change::Put(Task { title, ..task }), call, move |task, _| {
             self.put(task)
         });
     }
 
     pub(super) fn remove(self, id: String) {
-        let Some(task) = self.find(&id) else { return };
-        self.optimistic(Change::Remove(id.clone()), delete_task(id), move |()| {
-            self.notices.deleted(task)
-        });
+        if !self
+            .tasks
+            .with_untracked(|all| all.iter().any(|t| t.id == id))
+        {
+            return;
+        }
+        self.optimistic(
+            Change::Remove(id.clone()),
+            delete_task(id),
+            move |(), gone| self.notices.deleted(gone),
+        );
     }
 
     /// Brings back deleted tasks (the undo of deletes and of a clear), one by one; the
@@ -177,33 +184,35 @@ impl TaskStore {
         self.optimistic(
             Change::CompleteAll(wanted),
             set_all_completed(wanted),
-            move |changed| changed.into_iter().for_each(|task| self.put(task)),
+            move |changed, _| changed.into_iter().for_each(|task| self.put(task)),
         );
     }
 
     pub(super) fn clear_completed(self) {
-        let cleared: Vec<Task> = self
-            .tasks
-            .with_untracked(|all| all.iter().filter(|t| t.completed).cloned().collect());
-        self.optimistic(Change::ClearCompleted, clear_completed(), move |n| {
-            let what = plural(n as usize, "completed task", "completed tasks");
-            self.notices.say(format!("Cleared {what}."), cleared)
-        });
+        self.optimistic(
+            Change::ClearCompleted,
+            clear_completed(),
+            move |n, cleared| {
+                let what = plural(n as usize, "completed task", "completed tasks");
+                self.notices.say(format!("Cleared {what}."), cleared)
+            },
+        );
     }
 
-    /// Shows `change` now and sends `call`; `confirmed` takes the server's answer. A
+    /// Shows `change` now and sends `call`; `confirmed` takes the server's answer and
+    /// the tasks the change touched, as they were (what an undo brings back). A
     /// refusal puts back the tasks as they were before this change, and only those, so
     /// that a change sent meanwhile keeps its own effect.
     fn optimistic<T: 'static>(
         self,
         change: Change,
         call: impl Future<Output = Result<T, AppError>> + 'static,
-        confirmed: impl FnOnce(T) + 'static,
+        confirmed: impl FnOnce(T, Vec<Task>) + 'static,
     ) {
         let before = self.apply(change);
         spawn_local(async move {
             match call.await {
-                Ok(answer) => confirmed(answer),
+                Ok(answer) => confirmed(answer, before),
                 Err(error) => {
                     self.put_back(before);
                     self.notices.fail(error);
