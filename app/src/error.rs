@@ -34,6 +34,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("this resource belongs to someone else")]
     Forbidden,
+    /// The password that confirms an account change is wrong (403: the token is good,
+    /// so no 401 that would sign the person out).
+    #[error("the password is incorrect")]
+    WrongPassword,
     #[error("not found")]
     NotFound,
     #[error("this method is not allowed here")]
@@ -65,7 +69,7 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } | AppError::Transport { .. } => 400,
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::WrongPassword => 403,
             AppError::NotFound => 404,
             AppError::MethodNotAllowed => 405,
             AppError::Conflict { .. } => 409,
@@ -126,6 +130,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
+            AppError::WrongPassword => "wrong_password",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict { .. } => "conflict",
@@ -179,6 +184,7 @@ impl<'de> Deserialize<'de> for AppError {
             "unauthorized" => AppError::Unauthorized,
             "invalid_credentials" => AppError::InvalidCredentials,
             "forbidden" => AppError::Forbidden,
+            "wrong_password" => AppError::WrongPassword,
             "not_found" => AppError::NotFound,
             "method_not_allowed" => AppError::MethodNotAllowed,
             "conflict" => AppError::Conflict {
@@ -345,6 +351,7 @@ mod tests {
             AppError::Unauthorized,
             AppError::InvalidCredentials,
             AppError::Forbidden,
+            AppError::WrongPassword,
             AppError::NotFound,
             AppError::MethodNotAllowed,
             AppError::Conflict {

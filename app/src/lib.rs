@@ -4,6 +4,7 @@
 // Views nest deeply typed futures when hydrating; the release build needs room.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod auth;
 pub mod drafts;
 pub mod error;

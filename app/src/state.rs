@@ -4,7 +4,10 @@
 //! axum integration provides it to them as context, and the REST handlers in `server`
 //! take it as axum state.
 
-use crate::{auth::service::AuthService, error::AppError, tasks::service::TaskService};
+use crate::{
+    account::service::AccountService, auth::service::AuthService, error::AppError,
+    tasks::service::TaskService,
+};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::PgPool;
@@ -16,6 +19,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub auth: Arc<AuthService>,
     pub tasks: TaskService,
+    pub account: AccountService,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,6 +1,7 @@
 //! Configuration from the environment (and a `.env` file, loaded by `main`).
 
 use crate::http::limits::Limits;
+use app::account::{mail::MailConfig, service::AccountConfig};
 use app::auth::{
     better_auth::BetterAuthConfig,
     config::{AuthConfig, ThrottleConfig},
@@ -30,6 +31,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub limits: Limits,
     pub tasks: TaskLimits,
+    pub account: AccountConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -62,8 +64,29 @@ impl Config {
             auth: auth_from_env()?,
             limits: limits_from_env()?,
             tasks: tasks_from_env()?,
+            account: account_from_env()?,
         })
     }
+}
+
+fn account_from_env() -> Result<AccountConfig, ConfigError> {
+    let public_url = optional("PUBLIC_URL");
+    if let Some(url) = &public_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "PUBLIC_URL",
+                reason: "must be an http:// or https:// URL".into(),
+            });
+        }
+    }
+    let defaults = MailConfig::default();
+    Ok(AccountConfig {
+        public_url,
+        mail: MailConfig {
+            smtp_url: optional("SMTP_URL").map(SecretString::from),
+            from: optional("MAIL_FROM").unwrap_or(defaults.from),
+        },
+    })
 }
 
 fn limits_from_env() -> Result<Limits, ConfigError> {
@@ -142,6 +165,8 @@ fn auth_from_env() -> Result<AuthConfig, ConfigError> {
             "AUTH_SIGN_UP_MAX_PER_CLIENT",
             defaults.max_sign_ups_per_client,
         )?,
+        max_resets_per_client: parsed("AUTH_RESET_MAX_PER_CLIENT", defaults.max_resets_per_client)?,
+        max_resets_per_email: parsed("AUTH_RESET_MAX_PER_EMAIL", defaults.max_resets_per_email)?,
     };
     if config.throttle.max_delay >= Duration::from_secs(60) {
         return Err(ConfigError::Invalid {

@@ -2,6 +2,7 @@
 
 use crate::{config::Config, db, http, http::limits::Limits};
 use anyhow::Context;
+use app::account::service::AccountService;
 use app::{auth::service::AuthService, shell, state::AppState, tasks::service::TaskService, App};
 use axum::{extract::DefaultBodyLimit, middleware, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -40,9 +41,15 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
+        let listening_on = format!("http://{}", listener.local_addr()?);
+        let account =
+            AccountService::new(pool.clone(), auth.clone(), &config.account, listening_on)
+                .map_err(|error| anyhow::anyhow!(error))
+                .context("cannot set up the account service (SMTP_URL, MAIL_FROM)")?;
         let state = AppState {
             leptos_options: config.leptos_options,
             tasks: TaskService::new(pool.clone(), config.tasks),
+            account,
             pool,
             auth,
         };

@@ -151,6 +151,25 @@ impl BetterAuth {
     }
 
     /// Ends the session at Better Auth.
+    /// Ends every session of the cookie's user at Better Auth (`/revoke-sessions`), so
+    /// that no device can refresh its way back after a sign-out everywhere.
+    pub async fn revoke_sessions(&self, cookie: &SecretString) -> Result<(), AppError> {
+        let response = self
+            .send(
+                reqwest::Method::POST,
+                "/api/auth/revoke-sessions",
+                Some(json!({})),
+                Some(cookie),
+                None,
+            )
+            .await?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(refusal(response).await)
+        }
+    }
+
     pub async fn sign_out(&self, cookie: &SecretString) -> Result<(), AppError> {
         let response = self
             .send(

@@ -35,8 +35,9 @@ pub fn refusal(error: &sqlx::Error) -> Option<Refusal> {
 }
 
 /// `sqlx::query_as!` for a statement that opens with `WHERE (SELECT token_gate($1, $2,
-/// $3, $4, $5))`: it passes the user's id, issuer and token key, and whether the token
-/// carries an email and a name, as `$1` to `$5`; the statement's own parameters follow.
+/// $3, $4, $5, $6))`: it passes the user's id, issuer and token key, whether the token
+/// carries an email and a name, and when it was issued, as `$1` to `$6`; the
+/// statement's own parameters follow.
 macro_rules! gated_query_as {
     ($out:path, $sql:literal, $user:expr $(, $arg:expr)* $(,)?) => {
         sqlx::query_as!(
@@ -46,7 +47,8 @@ macro_rules! gated_query_as {
             $user.issuer(),
             $user.token_id(),
             $user.carries_email(),
-            $user.carries_name()
+            $user.carries_name(),
+            $user.issued_at()
             $(, $arg)*
         )
     };
@@ -61,7 +63,8 @@ macro_rules! gated_query {
             $user.issuer(),
             $user.token_id(),
             $user.carries_email(),
-            $user.carries_name()
+            $user.carries_name(),
+            $user.issued_at()
             $(, $arg)*
         )
     };

@@ -15,6 +15,11 @@ pub struct AuthUser {
     issuer: String,
     token_id: String,
     token_expires_at: DateTime<Utc>,
+    /// The token's `iat`, if it has one: a sign-out everywhere refuses what came before.
+    issued_at: Option<DateTime<Utc>>,
+    /// Whether we issued the token: our accounts are made by sign-up only, never from a
+    /// token.
+    own: bool,
     /// The token's email and name, cleaned up, or empty: what a first request writes
     /// into the user's row.
     email: String,
@@ -26,15 +31,19 @@ impl AuthUser {
         id: String,
         issuer: String,
         token_id: String,
-        token_expires_at: DateTime<Utc>,
+        times: (Option<DateTime<Utc>>, DateTime<Utc>),
+        own: bool,
         email: String,
         name: String,
     ) -> Self {
+        let (issued_at, token_expires_at) = times;
         AuthUser {
             id,
             issuer,
             token_id,
             token_expires_at,
+            issued_at,
+            own,
             email,
             name,
         }
@@ -54,8 +63,17 @@ impl AuthUser {
         &self.token_id
     }
 
-    pub(in crate::auth) fn token_expires_at(&self) -> DateTime<Utc> {
+    pub(crate) fn token_expires_at(&self) -> DateTime<Utc> {
         self.token_expires_at
+    }
+
+    pub(crate) fn issued_at(&self) -> Option<DateTime<Utc>> {
+        self.issued_at
+    }
+
+    /// Whether the token is one of ours (an account made here by sign-up).
+    pub fn is_own(&self) -> bool {
+        self.own
     }
 
     pub(in crate::auth) fn email(&self) -> &str {

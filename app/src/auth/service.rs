@@ -10,14 +10,14 @@ use super::{
     keys::{JwkSet, KeyError, OwnKeys},
     model::{AuthSession, SignInRequest, SignUpRequest, User},
     password,
-    throttle::{Refusals, Scope, Verdict},
+    throttle::{self, Refusals, Scope, Verdict},
     token::{self, Grant},
     trusted::TrustedIssuer,
     validate,
     verify::Verifier,
 };
 use crate::error::AppError;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use http::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
@@ -195,8 +195,40 @@ impl AuthService {
         client: &str,
     ) -> Result<SignedIn, AppError> {
         let credentials = validate::credentials(request)?;
-        let limits = &self.config.throttle;
         let email = credentials.email();
+        self.count_attempt(email, client).await?;
+
+        if let Some(provider) = &self.better_auth {
+            // A refusal (wrong password, its own limits) leaves the attempt counted.
+            let session = provider.sign_in(&credentials, client).await?;
+            self.forgive_attempt(email, client).await?;
+            tracing::info!(user_id = %session.user.id, "signed in at Better Auth");
+            return self
+                .provider_session(session.cookie, Some(session.user))
+                .await;
+        }
+        let account = db::local_account_by_email(&self.pool, email).await?;
+        let stored = account.as_ref().map(|a| a.password_hash.clone());
+        // The same Argon2id work is done when the email is unknown.
+        if !password::verify(credentials.password().clone(), stored).await? {
+            return Err(AppError::InvalidCredentials);
+        }
+        let Some(account) = account else {
+            return Err(AppError::InvalidCredentials);
+        };
+        self.forgive_attempt(email, client).await?;
+        tracing::info!(user_id = %account.user.id, "signed in");
+        Ok(SignedIn {
+            session: self.session_for(&account.user, issued_at(account.tokens_valid_after))?,
+            provider: None,
+        })
+    }
+
+    /// Counts a password attempt on this email from this client (sign-in, a change of
+    /// password, deleting an account): 429 past the limits, slowed down on a
+    /// much-guessed email. A success gives it back (`forgive_attempt`).
+    pub(crate) async fn count_attempt(&self, email: &str, client: &str) -> Result<(), AppError> {
+        let limits = &self.config.throttle;
         let remembered = [Scope::Client, Scope::Pair]
             .into_iter()
             .find_map(|of| self.refusals.check(of, client, email));
@@ -218,42 +250,47 @@ impl AuthService {
             Verdict::Refuse { retry_after, .. } => {
                 tracing::info!(
                     retry_after_secs = retry_after.as_secs(),
-                    "sign-in refused: too many attempts"
+                    "password attempt refused: too many attempts"
                 );
                 self.refusals.remember(verdict, client, email);
-                return Err(too_many(retry_after));
+                Err(too_many(retry_after))
             }
             Verdict::Proceed { delay } if !delay.is_zero() => {
                 tracing::info!(
                     delay_ms = delay.as_millis() as u64,
-                    "sign-in slowed down: a much-guessed email"
+                    "password attempt slowed down: a much-guessed email"
                 );
                 tokio::time::sleep(delay).await;
+                Ok(())
             }
-            Verdict::Proceed { .. } => {}
+            Verdict::Proceed { .. } => Ok(()),
         }
+    }
 
-        if let Some(provider) = &self.better_auth {
-            // A refusal (wrong password, its own limits) leaves the attempt counted.
-            let session = provider.sign_in(&credentials, client).await?;
-            db::forgive_sign_in_attempt(&self.pool, email, client).await?;
-            tracing::info!(user_id = %session.user.id, "signed in at Better Auth");
-            return self
-                .provider_session(session.cookie, Some(session.user))
-                .await;
+    pub(crate) async fn forgive_attempt(&self, email: &str, client: &str) -> Result<(), AppError> {
+        Ok(db::forgive_sign_in_attempt(&self.pool, email, client).await?)
+    }
+
+    /// Counts a "forgot password" request from this client and for this email: 429
+    /// past either limit, whether or not the email has an account.
+    pub(crate) async fn count_reset_request(
+        &self,
+        email: &str,
+        client: &str,
+    ) -> Result<(), AppError> {
+        let limits = &self.config.throttle;
+        let by_client =
+            db::count_in_window(&self.pool, "reset-client", client, limits.window).await?;
+        if let Some(wait) = throttle::past(&by_client, limits.max_resets_per_client) {
+            tracing::info!("password reset refused: too many from this client");
+            return Err(too_many(wait));
         }
-        let account = db::local_account_by_email(&self.pool, email).await?;
-        let stored = account.as_ref().map(|a| a.password_hash.clone());
-        // The same Argon2id work is done when the email is unknown.
-        if !password::verify(credentials.password().clone(), stored).await? {
-            return Err(AppError::InvalidCredentials);
+        let by_email = db::count_in_window(&self.pool, "reset-email", email, limits.window).await?;
+        if let Some(wait) = throttle::past(&by_email, limits.max_resets_per_email) {
+            tracing::info!("password reset refused: too many for this email");
+            return Err(too_many(wait));
         }
-        let Some(account) = account else {
-            return Err(AppError::InvalidCredentials);
-        };
-        db::forgive_sign_in_attempt(&self.pool, email, client).await?;
-        tracing::info!(user_id = %account.user.id, "signed in");
-        self.own_session(&account.user)
+        Ok(())
     }
 
     /// A new token for the identity provider's session; 401 without one, or once it
@@ -283,6 +320,17 @@ impl AuthService {
         }
         tracing::info!(user_id = %user.id(), "signed out");
         Ok(())
+    }
+
+    /// With Better Auth as the identity provider: ends every session of the user there
+    /// too, so that no device gets a new token from its session after a sign-out
+    /// everywhere (the tokens it has are refused here already).
+    pub async fn end_provider_sessions(&self, provider: Option<SecretString>) {
+        if let (Some(better_auth), Some(session)) = (&self.better_auth, provider) {
+            if let Err(error) = better_auth.revoke_sessions(&session).await {
+                tracing::warn!(?error, "the Better Auth sessions could not be ended");
+            }
+        }
     }
 
     pub async fn me(&self, user: &AuthUser) -> Result<User, AppError> {
@@ -335,14 +383,18 @@ impl AuthService {
 
     fn own_session(&self, user: &db::UserRow) -> Result<SignedIn, AppError> {
         Ok(SignedIn {
-            session: self.session_for(user)?,
+            session: self.session_for(user, Utc::now().timestamp())?,
             provider: None,
         })
     }
 
-    fn session_for(&self, user: &db::UserRow) -> Result<AuthSession, AppError> {
+    /// A token of ours for this user, issued at `now` (seconds; `issued_at`).
+    pub(crate) fn session_for(
+        &self,
+        user: &db::UserRow,
+        now: i64,
+    ) -> Result<AuthSession, AppError> {
         let ring = self.keys.ring();
-        let now = Utc::now().timestamp();
         let ttl = self.config.token_ttl.as_secs();
         let token_id = uuid::Uuid::new_v4().to_string();
         let token = token::issue(
@@ -373,6 +425,22 @@ impl AuthService {
     }
 }
 
+/// When a new token of ours is issued (its `iat`): now, or, when the user's tokens
+/// are refused until a time within this second or the next (a sign-out everywhere just
+/// now), the first whole second at or after it, so that the new token passes.
+pub(crate) fn issued_at(valid_after: Option<DateTime<Utc>>) -> i64 {
+    let now = Utc::now().timestamp();
+    let Some(valid_after) = valid_after else {
+        return now;
+    };
+    let first_second = if valid_after.timestamp_subsec_nanos() > 0 {
+        valid_after.timestamp().saturating_add(1)
+    } else {
+        valid_after.timestamp()
+    };
+    now.max(first_second)
+}
+
 fn too_many(retry_after: Duration) -> AppError {
     AppError::TooManyRequests {
         retry_after_secs: retry_after.as_secs().max(1),
@@ -382,5 +450,22 @@ fn too_many(retry_after: Duration) -> AppError {
 fn email_taken() -> AppError {
     AppError::Conflict {
         detail: "An account with this email already exists.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_token_is_issued_no_earlier_than_a_sign_out_everywhere() {
+        let now = Utc::now().timestamp();
+        assert!(issued_at(None) >= now);
+        let long_ago = DateTime::from_timestamp(now - 3600, 5).expect("time");
+        assert!(issued_at(Some(long_ago)) >= now);
+        let just_now = DateTime::from_timestamp(now + 1, 1_000).expect("time");
+        assert_eq!(issued_at(Some(just_now)), now + 2);
+        let on_a_second = DateTime::from_timestamp(now + 1, 0).expect("time");
+        assert_eq!(issued_at(Some(on_a_second)), now + 1);
     }
 }

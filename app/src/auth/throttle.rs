@@ -31,6 +31,12 @@ pub struct ThrottleConfig {
     pub max_delay: Duration,
     /// Sign-ups per client address in a window (`AUTH_SIGN_UP_MAX_PER_CLIENT`).
     pub max_sign_ups_per_client: u32,
+    /// "Forgot password" requests per client address in a window
+    /// (`AUTH_RESET_MAX_PER_CLIENT`).
+    pub max_resets_per_client: u32,
+    /// "Forgot password" requests per email, from every client, in a window
+    /// (`AUTH_RESET_MAX_PER_EMAIL`).
+    pub max_resets_per_email: u32,
 }
 
 impl Default for ThrottleConfig {
@@ -42,6 +48,8 @@ impl Default for ThrottleConfig {
             slow_after: 10,
             max_delay: Duration::from_secs(5),
             max_sign_ups_per_client: 10,
+            max_resets_per_client: 10,
+            max_resets_per_email: 3,
         }
     }
 }
@@ -123,6 +131,11 @@ impl ThrottleConfig {
             }
         }
     }
+}
+
+/// Whether a count is past `max`: the time until its window closes, if so.
+pub fn past(count: &Count, max: u32) -> Option<Duration> {
+    (count.attempts > max).then(|| count.resets_in.max(Duration::from_secs(1)))
 }
 
 fn refuse(count: Count, of: Scope) -> Verdict {

@@ -98,8 +98,15 @@ impl AuthUser {
             return Err(Rejection::Profile);
         }
         let expires_at = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
+        let issued_at = claims.iat.and_then(|iat| DateTime::from_timestamp(iat, 0));
         Ok(AuthUser::verified(
-            claims.sub, claims.iss, token_id, expires_at, email, name,
+            claims.sub,
+            claims.iss,
+            token_id,
+            (issued_at, expires_at),
+            own,
+            email,
+            name,
         ))
     }
 }

@@ -1,6 +1,7 @@
 //! Plain HTTP routes: operations probes and the JSON API of `shared/API.md`.
 //! Handlers are thin: they extract, call a service in `app`, and answer.
 
+mod account;
 pub mod assets;
 mod auth;
 mod health;
@@ -8,6 +9,7 @@ pub mod json;
 pub mod limits;
 pub mod no_script;
 pub mod openapi;
+mod owner;
 pub mod security;
 mod tasks;
 
@@ -22,6 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn router() -> Router<AppState> {
     let (api, api_doc) = OpenApiRouter::new()
         .merge(auth::router())
+        .merge(account::router())
         .merge(tasks::router())
         .split_for_parts();
     let (operations, operations_doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())

@@ -34,6 +34,7 @@ pub struct Problem {
     components(schemas(Problem)),
     tags(
         (name = "identity", description = "Sign-up, sign-in, sign-out, keys"),
+        (name = "account", description = "The profile, the password, sessions, preferences, export and deletion"),
         (name = "tasks", description = "The tasks of the token's user"),
         (name = "operations", description = "Probes"),
     )

@@ -3,6 +3,7 @@
 
 use super::json::ApiJson;
 use super::openapi::{Problem, PROBLEM};
+use super::owner::{same_user, Owner};
 use app::{
     auth::{access, AuthUser},
     error::AppError,
@@ -31,42 +32,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(complete))
 }
 
-/// The verified user, who must be the `{user_id}` of the URL (else 403), on the
-/// collection routes. Extracted before any body is read; its 403 is vouched for here
-/// (`access::vouch`), every other refusal by `TaskService::execute`, so that 401 comes
-/// before 403, 400, 404 and 422 even for a signed-out token.
-struct Owner {
-    user: AuthUser,
-}
-
 /// The owner, as `Owner`, and the `{id}` of the task the URL names; an id that is no
 /// UUID names no task (404, vouched for here like the 403).
 struct OwnedTask {
     user: AuthUser,
     id: Uuid,
-}
-
-/// A 403 unless the URL's user is the token's.
-fn same_user(user: &AuthUser, user_id: &str) -> Result<(), AppError> {
-    if user_id == user.id() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-impl FromRequestParts<AppState> for Owner {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
-        let checked = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::NotFound)
-            .and_then(|Path(user_id)| same_user(&user, &user_id));
-        access::vouch(&state.pool, &user, checked).await?;
-        Ok(Owner { user })
-    }
 }
 
 impl FromRequestParts<AppState> for OwnedTask {

@@ -1,6 +1,7 @@
 //! Integration tests: the real application over real HTTP, each test on its own fresh
 //! PostgreSQL database (`#[sqlx::test]` creates it and drops it afterwards).
 
+mod account;
 mod assets;
 mod better_auth;
 mod better_auth_algorithms;
@@ -16,6 +17,7 @@ mod logs;
 mod openapi;
 mod operations;
 mod pages;
+mod password_reset;
 mod properties;
 mod proxy;
 mod restart;

@@ -1,5 +1,5 @@
 //! The OpenAPI description lists every route that API.md names, and those added since
-//! (`/api/auth/refresh`), with their methods.
+//! (`/api/auth/refresh`, the account's routes), with their methods.
 
 use crate::helpers::spawn_app;
 use serde_json::Value;
@@ -20,6 +20,16 @@ async fn the_openapi_document_lists_every_route(pool: PgPool) {
         ("/api/auth/refresh", "post"),
         ("/api/auth/jwks", "get"),
         ("/api/me", "get"),
+        ("/api/auth/change-password", "post"),
+        ("/api/auth/sign-out-everywhere", "post"),
+        ("/api/auth/forgot-password", "post"),
+        ("/api/auth/reset-password", "post"),
+        ("/api/{user_id}/account", "get"),
+        ("/api/{user_id}/account", "patch"),
+        ("/api/{user_id}/account", "delete"),
+        ("/api/{user_id}/preferences", "get"),
+        ("/api/{user_id}/preferences", "put"),
+        ("/api/{user_id}/export", "get"),
         ("/api/{user_id}/tasks", "get"),
         ("/api/{user_id}/tasks", "post"),
         ("/api/{user_id}/tasks/{id}", "get"),

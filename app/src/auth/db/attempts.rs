@@ -116,19 +116,31 @@ pub async fn count_sign_up(
     client: &str,
     window: Duration,
 ) -> Result<Count, sqlx::Error> {
+    count_in_window(pool, "sign-up", client, window).await
+}
+
+/// Counts one request under `scope` (a scope of migration 0009's check) for `key`, in
+/// a window that starts again at one once it has closed.
+pub async fn count_in_window(
+    pool: &PgPool,
+    scope: &str,
+    key: &str,
+    window: Duration,
+) -> Result<Count, sqlx::Error> {
     let row = sqlx::query!(
         r#"
         INSERT INTO sign_in_attempts AS a (scope, key, window_started_at, attempts)
-        VALUES ('sign-up', $1, now(), 1)
+        VALUES ($1, $2, now(), 1)
         ON CONFLICT (scope, key) DO UPDATE SET
-            attempts = CASE WHEN a.window_started_at > now() - make_interval(secs => $2)
+            attempts = CASE WHEN a.window_started_at > now() - make_interval(secs => $3)
                 THEN a.attempts + 1 ELSE 1 END,
-            window_started_at = CASE WHEN a.window_started_at > now() - make_interval(secs => $2)
+            window_started_at = CASE WHEN a.window_started_at > now() - make_interval(secs => $3)
                 THEN a.window_started_at ELSE now() END
         RETURNING attempts,
-            extract(epoch FROM window_started_at - now())::float8 + $2 AS "left!"
+            extract(epoch FROM window_started_at - now())::float8 + $3 AS "left!"
         "#,
-        client,
+        scope,
+        key,
         window.as_secs_f64()
     )
     .fetch_one(pool)

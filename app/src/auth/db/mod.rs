@@ -4,7 +4,9 @@
 mod attempts;
 mod signing_keys;
 
-pub use attempts::{count_sign_in_attempt, count_sign_up, forgive_sign_in_attempt};
+pub use attempts::{
+    count_in_window, count_sign_in_attempt, count_sign_up, forgive_sign_in_attempt,
+};
 pub use signing_keys::*;
 
 use super::{
@@ -67,6 +69,8 @@ pub async fn insert_local_user(
 pub struct LocalAccount {
     pub user: UserRow,
     pub password_hash: String,
+    /// Tokens issued before this are refused (a sign-out everywhere).
+    pub tokens_valid_after: Option<DateTime<Utc>>,
 }
 
 pub async fn local_account_by_email(
@@ -75,7 +79,7 @@ pub async fn local_account_by_email(
 ) -> Result<Option<LocalAccount>, sqlx::Error> {
     let row = sqlx::query!(
         r#"
-        SELECT id, issuer, email, name, created_at, password_hash
+        SELECT id, issuer, email, name, created_at, password_hash, tokens_valid_after
         FROM users
         WHERE email = $1 AND password_hash <> ''
         "#,
@@ -92,6 +96,7 @@ pub async fn local_account_by_email(
             created_at: r.created_at,
         },
         password_hash: r.password_hash,
+        tokens_valid_after: r.tokens_valid_after,
     }))
 }
 
@@ -101,7 +106,7 @@ pub async fn user_of(pool: &PgPool, user: &AuthUser) -> Result<Option<UserRow>, 
         UserRow,
         r#"
         SELECT id, issuer, email, name, created_at FROM users
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND id = $1
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND id = $1
         "#,
         user
     )
@@ -123,9 +128,10 @@ pub async fn access(pool: &PgPool, user: &AuthUser) -> Result<Access, sqlx::Erro
     let row = sqlx::query!(
         r#"
         SELECT
-            EXISTS (
+            (EXISTS (
                 SELECT 1 FROM revoked_tokens WHERE issuer = $3 AND token_id = $2
-            ) AS "revoked!",
+            ) OR coalesce($4 < u.tokens_valid_after, u.tokens_valid_after IS NOT NULL))
+                AS "revoked!",
             u.issuer AS "issuer?",
             u.email AS "email?",
             u.name AS "name?"
@@ -134,7 +140,8 @@ pub async fn access(pool: &PgPool, user: &AuthUser) -> Result<Access, sqlx::Erro
         "#,
         user.id(),
         user.token_id(),
-        user.issuer()
+        user.issuer(),
+        user.issued_at()
     )
     .fetch_one(pool)
     .await?;
@@ -186,7 +193,7 @@ pub async fn revoke(
     gated_query!(
         r#"
         INSERT INTO revoked_tokens (issuer, token_id, expires_at)
-        SELECT $2, $3, $6 WHERE (SELECT token_gate($1, $2, $3, $4, $5))
+        SELECT $2, $3, $7 WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6))
         ON CONFLICT (issuer, token_id) DO NOTHING
         "#,
         user,

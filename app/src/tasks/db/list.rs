@@ -52,9 +52,9 @@ pub async fn list(
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
-                  AND (created_at, id) < ($7, $8)
-                ORDER BY created_at DESC, id DESC LIMIT $9
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND ($7::boolean IS NULL OR completed = $7)
+                  AND (created_at, id) < ($8, $9)
+                ORDER BY created_at DESC, id DESC LIMIT $10
                 "#,
                 user,
                 completed,
@@ -72,9 +72,9 @@ pub async fn list(
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
-                  AND (created_at, id) > ($7, $8)
-                ORDER BY created_at ASC, id ASC LIMIT $9
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND ($7::boolean IS NULL OR completed = $7)
+                  AND (created_at, id) > ($8, $9)
+                ORDER BY created_at ASC, id ASC LIMIT $10
                 "#,
                 user,
                 completed,
@@ -92,9 +92,9 @@ pub async fn list(
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
-                  AND (updated_at, id) < ($7, $8)
-                ORDER BY updated_at DESC, id DESC LIMIT $9
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND ($7::boolean IS NULL OR completed = $7)
+                  AND (updated_at, id) < ($8, $9)
+                ORDER BY updated_at DESC, id DESC LIMIT $10
                 "#,
                 user,
                 completed,
@@ -112,9 +112,9 @@ pub async fn list(
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
-                  AND (updated_at, id) > ($7, $8)
-                ORDER BY updated_at ASC, id ASC LIMIT $9
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND ($7::boolean IS NULL OR completed = $7)
+                  AND (updated_at, id) > ($8, $9)
+                ORDER BY updated_at ASC, id ASC LIMIT $10
                 "#,
                 user,
                 completed,
@@ -133,9 +133,9 @@ pub async fn list(
                 r#"
                 SELECT id, user_id, title, description, completed, created_at, updated_at
                 FROM tasks
-                WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
-                  AND (title, id) > ($7, $8)
-                ORDER BY title ASC, id ASC LIMIT $9
+                WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND ($7::boolean IS NULL OR completed = $7)
+                  AND (title, id) > ($8, $9)
+                ORDER BY title ASC, id ASC LIMIT $10
                 "#,
                 user,
                 completed,
@@ -154,8 +154,8 @@ pub async fn list(
                     r#"
                     SELECT id, user_id, title, description, completed, created_at, updated_at
                     FROM tasks
-                    WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
-                    ORDER BY title DESC, id DESC LIMIT $7
+                    WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND ($7::boolean IS NULL OR completed = $7)
+                    ORDER BY title DESC, id DESC LIMIT $8
                     "#,
                     user,
                     completed,
@@ -170,9 +170,9 @@ pub async fn list(
                     r#"
                     SELECT id, user_id, title, description, completed, created_at, updated_at
                     FROM tasks
-                    WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND ($6::boolean IS NULL OR completed = $6)
-                      AND (title, id) < ($7, $8)
-                    ORDER BY title DESC, id DESC LIMIT $9
+                    WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND ($7::boolean IS NULL OR completed = $7)
+                      AND (title, id) < ($8, $9)
+                    ORDER BY title DESC, id DESC LIMIT $10
                     "#,
                     user,
                     completed,

@@ -77,12 +77,12 @@ pub async fn insert(
         r#"
         WITH counted AS (
             INSERT INTO task_counts AS c (user_id, tasks) VALUES ($1, 1)
-            ON CONFLICT (user_id) DO UPDATE SET tasks = c.tasks + 1 WHERE c.tasks < $9
+            ON CONFLICT (user_id) DO UPDATE SET tasks = c.tasks + 1 WHERE c.tasks < $10
             RETURNING user_id
         )
         INSERT INTO tasks (id, user_id, title, description)
-        SELECT $6, counted.user_id, $7, $8 FROM counted
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5))
+        SELECT $7, counted.user_id, $8, $9 FROM counted
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6))
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
         user,
@@ -104,13 +104,31 @@ pub async fn get(
         TaskRow,
         r#"
         SELECT id, user_id, title, description, completed, created_at, updated_at
-        FROM tasks WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
+        FROM tasks WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND id = $7
         "#,
         user,
         id
     )
     .fetch_optional(db)
     .await
+}
+
+/// Every task of the user, oldest first, as a stream of rows: an export reads them
+/// without holding them all.
+pub fn export<'a>(
+    db: impl PgExecutor<'a> + 'a,
+    user: &'a AuthUser,
+) -> futures::stream::BoxStream<'a, Result<TaskRow, sqlx::Error>> {
+    gated_query_as!(
+        TaskRow,
+        r#"
+        SELECT id, user_id, title, description, completed, created_at, updated_at
+        FROM tasks WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1
+        ORDER BY created_at, id
+        "#,
+        user
+    )
+    .fetch(db)
 }
 
 /// Replaces the title, and the description and `completed` where the update has them.
@@ -125,11 +143,11 @@ pub async fn update(
         TaskRow,
         r#"
         UPDATE tasks SET
-            title = $7,
-            description = CASE WHEN $8 THEN $9 ELSE description END,
-            completed = coalesce($10, completed),
+            title = $8,
+            description = CASE WHEN $9 THEN $10 ELSE description END,
+            completed = coalesce($11, completed),
             updated_at = greatest(now(), updated_at + interval '1 microsecond')
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND id = $7
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
         user,
@@ -154,9 +172,9 @@ pub async fn set_completed(
         TaskRow,
         r#"
         UPDATE tasks SET
-            completed = coalesce($7, NOT completed),
+            completed = coalesce($8, NOT completed),
             updated_at = greatest(now(), updated_at + interval '1 microsecond')
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND id = $7
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
         user,
@@ -176,7 +194,7 @@ pub async fn delete(
     let result = gated_query!(
         r#"
         DELETE FROM tasks
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND id = $6
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND id = $7
         "#,
         user,
         id
@@ -196,9 +214,9 @@ pub async fn set_all_completed(
         TaskRow,
         r#"
         UPDATE tasks SET
-            completed = $6,
+            completed = $7,
             updated_at = greatest(now(), updated_at + interval '1 microsecond')
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND completed <> $6
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND completed <> $7
         RETURNING id, user_id, title, description, completed, created_at, updated_at
         "#,
         user,
@@ -216,7 +234,7 @@ pub async fn delete_completed(
     let result = gated_query!(
         r#"
         DELETE FROM tasks
-        WHERE (SELECT token_gate($1, $2, $3, $4, $5)) AND user_id = $1 AND completed
+        WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6)) AND user_id = $1 AND completed
         "#,
         user,
     )
@@ -243,9 +261,9 @@ pub async fn restore(
         r#"
         WITH inserted AS (
             INSERT INTO tasks (id, user_id, title, description, completed, created_at)
-            SELECT $6, $1, $7, $8, $9, $10
-            WHERE (SELECT token_gate($1, $2, $3, $4, $5))
-              AND coalesce((SELECT tasks FROM task_counts WHERE user_id = $1 FOR UPDATE), 0) < $11
+            SELECT $7, $1, $8, $9, $10, $11
+            WHERE (SELECT token_gate($1, $2, $3, $4, $5, $6))
+              AND coalesce((SELECT tasks FROM task_counts WHERE user_id = $1 FOR UPDATE), 0) < $12
             ON CONFLICT (id) DO NOTHING
             RETURNING id, user_id, title, description, completed, created_at, updated_at
         ), counted AS (

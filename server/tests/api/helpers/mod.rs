@@ -1,9 +1,11 @@
 pub mod better_auth;
 pub mod rpc;
+pub mod smtp;
 pub mod tasks;
 pub mod tokens;
 
 use app::{
+    account::{mail::MailConfig, service::AccountConfig},
     auth::config::{AuthConfig, ThrottleConfig},
     tasks::service::TaskLimits,
 };
@@ -140,6 +142,10 @@ pub fn test_config() -> Config {
         auth,
         limits: Limits::default(),
         tasks: TaskLimits::default(),
+        account: AccountConfig {
+            public_url: None,
+            mail: MailConfig::default(),
+        },
     }
 }
 
