@@ -28,9 +28,12 @@ stopfile="$results/server.stop"
 ba_log="$results/better-auth.log"
 ba_pidfile="$results/better-auth.pid"
 ba_pausefile="$results/better-auth.pause"
+mail_dir="$results/mail"
 rm -f "$pidfile" "$stopfile" "$log" "$ba_pidfile" "$ba_pausefile" "$ba_log"
+rm -rf "$mail_dir"
 supervisor=
 ba_supervisor=
+sink=
 ba_url=
 cleanup() {
   touch "$stopfile"
@@ -39,6 +42,7 @@ cleanup() {
   [ -f "$ba_pidfile" ] && kill "$(cat "$ba_pidfile")" 2>/dev/null
   [ -n "$supervisor" ] && wait "$supervisor" 2>/dev/null
   [ -n "$ba_supervisor" ] && wait "$ba_supervisor" 2>/dev/null
+  [ -n "$sink" ] && kill "$sink" 2>/dev/null
   DATABASE_URL=$e2e_url sqlx database drop -y >/dev/null 2>&1 || true
   [ -n "$ba_url" ] && DATABASE_URL=$ba_url sqlx database drop -y >/dev/null 2>&1 || true
 }
@@ -74,6 +78,11 @@ if [ "$provider" = better-auth ]; then
     { cat "$ba_log" >&2; die "Better Auth is not ready"; }
   export AUTH_PROVIDER=better-auth AUTH_BETTER_AUTH_URL="http://127.0.0.1:$ba_port"
 fi
+# The reset emails go to a local SMTP sink that writes them where a scenario reads them.
+sink_port=$(free_port)
+SMTP_SINK_PORT=$sink_port SMTP_SINK_DIR=$mail_dir node end2end/smtp-sink.mjs &
+sink=$!
+export SMTP_URL="smtp://127.0.0.1:$sink_port" MAIL_FROM="Todo <no-reply@todo.test>"
 # The server runs under a loop that starts it again when it stops, so that a test can
 # restart it (SIGTERM to the pid in $pidfile) and see the tasks survive.
 (
@@ -96,6 +105,7 @@ done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$log" >&2; die "the server is not ready"; }
 (cd end2end && BASE_URL="http://127.0.0.1:$port" SERVER_PIDFILE="$pidfile" \
   AUTH_PROVIDER="$provider" BETTER_AUTH_PIDFILE="$ba_pidfile" BETTER_AUTH_PAUSEFILE="$ba_pausefile" \
+  MAIL_DIR="$mail_dir" \
   npx playwright test "$@")
 [ "$provider" = better-auth ] && exit 0
 

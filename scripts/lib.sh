@@ -136,7 +136,7 @@ leptos_release() { # build|serve [args...]
   shift
   RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
-    cargo leptos "$command" --release --precompress \
+    cargo leptos "$command" --release --precompress --split \
     --lib-cargo-args=-Zbuild-std=std,panic_abort \
     --lib-cargo-args=-Zbuild-std-features=optimize_for_size "$@"
   if [ "$command" = build ]; then

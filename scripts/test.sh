@@ -38,7 +38,7 @@ wasm="target/site/pkg/todo.wasm"
 gz=$(gzip -9 -c "$wasm" | wc -c)
 note "hydrate bundle: $(stat -c %s "$wasm") bytes raw, $gz bytes gzip -9"
 # The bundle's budget (README, Sizes): growth past it is a decision, not an accident.
-budget=${BUNDLE_GZIP_BUDGET:-216000}
+budget=${BUNDLE_GZIP_BUDGET:-223000}
 [ "$gz" -le "$budget" ] ||
   die "the hydrate bundle is $gz bytes gzip, past its budget of $budget (README, Sizes)"
 

@@ -20,7 +20,7 @@ use auth::view::{SignInPage, SignUpPage};
 use leptos::prelude::*;
 use leptos_router::{
     components::{FlatRoutes, Redirect, Route, Router},
-    StaticSegment,
+    lazy_route, Lazy, LazyRoute, StaticSegment,
 };
 use tasks::view::TasksPage;
 
@@ -36,6 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Before anything is painted: the theme this browser was told to use.
+                <script nonce=leptos::nonce::use_nonce() inner_html=account::theme::EARLY_SCRIPT></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <link rel="stylesheet" id="leptos" href="/pkg/todo.css" />
@@ -102,8 +104,55 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("sign-in") view=SignInPage />
                 <Route path=StaticSegment("sign-up") view=SignUpPage />
                 <Route path=StaticSegment("tasks") view=TasksPage />
+                <Route path=StaticSegment("account") view={Lazy::<AccountRoute>::new()} />
+                <Route path=StaticSegment("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                <Route path=StaticSegment("reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
             </FlatRoutes>
         </Router>
+    }
+}
+
+/// The account's pages are lazy routes: their code loads when one is visited, so the
+/// bundle of the pages everyone opens does not carry it.
+struct AccountRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountRoute {
+    fn data() -> Self {
+        AccountRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let AccountRoute = this;
+        view! { <account::view::AccountPage /> }.into_any()
+    }
+}
+
+struct ForgotPasswordRoute;
+
+#[lazy_route]
+impl LazyRoute for ForgotPasswordRoute {
+    fn data() -> Self {
+        ForgotPasswordRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let ForgotPasswordRoute = this;
+        view! { <account::view::ForgotPasswordPage /> }.into_any()
+    }
+}
+
+struct ResetPasswordRoute;
+
+#[lazy_route]
+impl LazyRoute for ResetPasswordRoute {
+    fn data() -> Self {
+        ResetPasswordRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let ResetPasswordRoute = this;
+        view! { <account::view::ResetPasswordPage /> }.into_any()
     }
 }
 

@@ -37,6 +37,12 @@ pub const HINT_COOKIE: &str = "todo_signed_in";
 pub const SESSION_ENDED: &str = "ended";
 /// Where a sign-out in another tab sends this one.
 pub const SIGNED_OUT_ELSEWHERE: &str = "signed-out";
+/// The account page signed out every device.
+pub const SIGNED_OUT_EVERYWHERE: &str = "everywhere";
+/// The account was deleted.
+pub const ACCOUNT_DELETED: &str = "deleted";
+/// A reset link set a new password.
+pub const PASSWORD_RESET: &str = "reset";
 
 /// Local storage, holding plain strings: no JSON codec in the bundle for two strings.
 #[cfg(feature = "hydrate")]

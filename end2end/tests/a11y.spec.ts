@@ -27,7 +27,14 @@ for (const [scheme, width] of [
   test(`no axe violations in ${scheme} at ${width} px`, async ({ page }) => {
     await page.setViewportSize({ width, height: 800 });
     await page.emulateMedia({ colorScheme: scheme });
-    for (const path of ["/sign-in", "/sign-up", "/sign-in?reason=signed-out", "/no-such-page"]) {
+    for (const path of [
+      "/sign-in",
+      "/sign-up",
+      "/sign-in?reason=signed-out",
+      "/no-such-page",
+      "/forgot-password",
+      "/reset-password?token=unknown",
+    ]) {
       await page.goto(path);
       await hydrated(page);
       expect(await violations(page), path).toEqual([]);
@@ -59,5 +66,10 @@ for (const [scheme, width] of [
     await page.getByRole("button", { name: "Shortcuts" }).click();
     await expect(page.getByRole("dialog")).toBeVisible();
     expect(await violations(page), "the shortcuts dialog").toEqual([]);
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("link", { name: "Account" }).click();
+    await expect(page.getByLabel("Name")).toHaveValue(`Axe ${scheme}`);
+    expect(await violations(page), "the account page").toEqual([]);
   });
 }

@@ -130,8 +130,14 @@ test("a reload keeps the tasks and the filter", async ({ page }) => {
 });
 
 test("the tasks are still there after the server restarts", async ({ page, baseURL }) => {
+  // Every call of the page is answered before the restart (the preferences read after
+  // the list, the create), so none meets it and logs a refused connection.
+  const preferences = page.waitForResponse((r) => r.url().includes("/rpc/account/preferences"));
   await signUp(page, "Durable", uniqueEmail("durable"));
+  await preferences;
+  const created = page.waitForResponse((r) => r.url().includes("/rpc/tasks/create"));
   await addTask(page, "Outlives the process");
+  await created;
   await restartServer(baseURL!);
   await page.reload();
   await expect(taskRow(page, "Outlives the process")).toBeVisible();

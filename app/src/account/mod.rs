@@ -6,7 +6,9 @@
 
 pub mod api;
 pub mod model;
+pub mod theme;
 pub mod validate;
+pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -13,7 +13,7 @@ use leptos_router::{hooks::use_navigate, NavigateOptions};
 
 /// A signed-in visitor has no business on these pages: on to the tasks, on the server
 /// (from the hint cookie) and in the browser (from the stored token).
-pub(super) fn leave_if_signed_in() {
+pub(crate) fn leave_if_signed_in() {
     #[cfg(feature = "ssr")]
     if session::hinted_on_server() {
         let ended =
@@ -38,14 +38,14 @@ pub(super) fn leave_if_signed_in() {
 
 /// The form state both pages share.
 #[derive(Clone, Copy)]
-pub(super) struct FormState {
+pub(crate) struct FormState {
     errors: RwSignal<Vec<FieldError>>,
     pub alert: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
 }
 
 impl FormState {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         FormState {
             errors: RwSignal::new(Vec::new()),
             alert: RwSignal::new(None),
@@ -53,7 +53,7 @@ impl FormState {
         }
     }
 
-    pub(super) fn error(self, field: &'static str) -> Signal<Option<String>> {
+    pub(crate) fn error(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || self.errors.with(|e| error_for(e, field)))
     }
 
@@ -81,7 +81,7 @@ impl FormState {
     /// Before sending: the browser's own check of the fields. If they pass, the form
     /// goes busy and true is returned; else the errors show and the first bad field
     /// gets the focus.
-    pub(super) fn start(
+    pub(crate) fn start(
         self,
         check: Result<(), AppError>,
         fields: &[(&str, NodeRef<html::Input>)],
@@ -98,7 +98,7 @@ impl FormState {
 
     /// After a refusal: shows it and focuses the first field it names. True if it
     /// named one.
-    pub(super) fn refuse(
+    pub(crate) fn refuse(
         self,
         error: &AppError,
         email_conflict: bool,

@@ -1,6 +1,6 @@
 //! The sign-in and sign-up pages, and what their forms share.
 
-mod form;
+pub(crate) mod form;
 mod next;
 mod sign_in;
 mod sign_up;

@@ -71,6 +71,15 @@ pub fn SignInPage() -> impl IntoView {
             <p class="notice" role="status" class:hidden=move || !reason(session::SIGNED_OUT_ELSEWHERE)>
                 "You signed out in another tab."
             </p>
+            <p class="notice" role="status" class:hidden=move || !reason(session::SIGNED_OUT_EVERYWHERE)>
+                "You signed out on every device."
+            </p>
+            <p class="notice" role="status" class:hidden=move || !reason(session::ACCOUNT_DELETED)>
+                "Your account and your tasks are deleted."
+            </p>
+            <p class="notice" role="status" class:hidden=move || !reason(session::PASSWORD_RESET)>
+                "Your new password is set. Sign in with it."
+            </p>
             <FormAlert message=form.alert />
             <form method="post" action="/sign-in" novalidate on:submit=submit>
                 <Field
@@ -100,6 +109,9 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if form.busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>
+            <p class="switch">
+                <a href="/forgot-password">"Forgot your password?"</a>
+            </p>
             <p class="switch">
                 "New here? " <a href="/sign-up">"Create an account"</a>
             </p>

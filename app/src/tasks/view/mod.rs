@@ -35,6 +35,7 @@ use super::{
     model::{ListQuery, StatusFilter, Task},
 };
 use crate::{
+    account::{api::get_preferences, theme},
     auth::api::sign_out,
     drafts,
     error::AppError,
@@ -69,6 +70,20 @@ async fn fetch_all() -> Result<Vec<Task>, AppError> {
             Some(next) => cursor = Some(next),
             None => return Ok(all),
         }
+    }
+}
+
+/// The person's preferences, chosen on any device: the theme, and the filter and order
+/// of a list opened without them in its address.
+async fn apply_preferences(open: Option<Callback<String>>) {
+    let Ok(chosen) = get_preferences().await else {
+        return;
+    };
+    theme::apply(&chosen.theme);
+    let status = StatusFilter::parse(&chosen.filter).unwrap_or_default();
+    let order = Order::parse(&chosen.sort).unwrap_or(Order::Newest);
+    if let Some(open) = open.filter(|_| (status, order) != (StatusFilter::All, Order::Newest)) {
+        open.run(href(status, order));
     }
 }
 
@@ -114,6 +129,20 @@ pub fn TasksPage() -> impl IntoView {
     shortcuts::listen();
     let navigate = use_navigate();
 
+    let open_view = Callback::new({
+        let navigate = navigate.clone();
+        move |path: String| {
+            navigate(
+                &path,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            )
+        }
+    });
+    let query_is_empty =
+        move || query.with_untracked(|q| q.get("status").is_none() && q.get("sort").is_none());
     let fetch = move || {
         load.set(Load::Loading);
         spawn_local(async move {
@@ -124,6 +153,7 @@ pub fn TasksPage() -> impl IntoView {
                     adding.restore();
                     store.load(all);
                     load.set(Load::Ready);
+                    apply_preferences(query_is_empty().then_some(open_view)).await;
                 }
                 Err(AppError::Unauthorized) => {}
                 Err(error) => load.set(Load::Failed(describe(&error))),
@@ -188,6 +218,7 @@ pub fn TasksPage() -> impl IntoView {
         <header class="app-header">
             <a class="brand" href="/tasks">"Todo"</a>
             <span class="who">{move || user.get()}</span>
+            <a class="quiet" href="/account">"Account"</a>
             <button
                 type="button"
                 class="quiet"
