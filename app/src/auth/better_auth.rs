@@ -154,27 +154,21 @@ impl BetterAuth {
     /// Ends every session of the cookie's user at Better Auth (`/revoke-sessions`), so
     /// that no device can refresh its way back after a sign-out everywhere.
     pub async fn revoke_sessions(&self, cookie: &SecretString) -> Result<(), AppError> {
-        let response = self
-            .send(
-                reqwest::Method::POST,
-                "/api/auth/revoke-sessions",
-                Some(json!({})),
-                Some(cookie),
-                None,
-            )
-            .await?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(refusal(response).await)
-        }
+        self.post_in_session("/api/auth/revoke-sessions", cookie)
+            .await
     }
 
     pub async fn sign_out(&self, cookie: &SecretString) -> Result<(), AppError> {
+        self.post_in_session("/api/auth/sign-out", cookie).await
+    }
+
+    /// A POST with an empty body in the cookie's session, whose answer says only
+    /// whether it was done.
+    async fn post_in_session(&self, path: &str, cookie: &SecretString) -> Result<(), AppError> {
         let response = self
             .send(
                 reqwest::Method::POST,
-                "/api/auth/sign-out",
+                path,
                 Some(json!({})),
                 Some(cookie),
                 None,

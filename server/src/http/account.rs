@@ -89,14 +89,7 @@ async fn sign_out_everywhere(
     let provider = provider_cookie::read(&headers);
     let had_provider_session = provider.is_some();
     state.account.sign_out_everywhere(&user, provider).await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if had_provider_session {
-        let secure = state.auth.config().site_is_https();
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, provider_cookie::clear(secure));
-    }
-    Ok(response)
+    Ok(super::auth::signed_out_answer(&state, had_provider_session))
 }
 
 /// Sends a password reset link to the email if an account here has it. The answer is

@@ -98,6 +98,11 @@ async fn sign_out(
     let provider = provider_cookie::read(&headers);
     let had_provider_session = provider.is_some();
     state.auth.sign_out(&user, provider).await?;
+    Ok(signed_out_answer(&state, had_provider_session))
+}
+
+/// `204`, and the identity provider's session cookie removed if the request had one.
+pub(super) fn signed_out_answer(state: &AppState, had_provider_session: bool) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     if had_provider_session {
         let secure = state.auth.config().site_is_https();
@@ -105,7 +110,7 @@ async fn sign_out(
             .headers_mut()
             .insert(header::SET_COOKIE, provider_cookie::clear(secure));
     }
-    Ok(response)
+    response
 }
 
 /// With Better Auth as the identity provider: a new token for the session its
