@@ -1,6 +1,10 @@
 //! Identity as a service: sign-up, sign-in, sign-out, and verifying the token of every
 //! request. The REST routes and the server functions both call this, and nothing else.
 
+mod attempts;
+
+use attempts::too_many;
+
 use super::{
     access,
     better_auth::{BetterAuth, BetterAuthUser},
@@ -10,7 +14,7 @@ use super::{
     keys::{JwkSet, KeyError, OwnKeys},
     model::{AuthSession, SignInRequest, SignUpRequest, User},
     password,
-    throttle::{self, Refusals, Scope, Verdict},
+    throttle::{Refusals, Scope, Verdict},
     token::{self, Grant},
     trusted::TrustedIssuer,
     validate,
@@ -185,7 +189,7 @@ impl AuthService {
             Err(error) => return Err(error.into()),
         };
         tracing::info!(user_id = %user.id, "signed up");
-        self.own_session(&user)
+        self.own_session(&user, None)
     }
 
     /// `client` is the caller's address (`throttle::client_key`), for the limits.
@@ -218,79 +222,7 @@ impl AuthService {
         };
         self.forgive_attempt(email, client).await?;
         tracing::info!(user_id = %account.user.id, "signed in");
-        Ok(SignedIn {
-            session: self.session_for(&account.user, issued_at(account.tokens_valid_after))?,
-            provider: None,
-        })
-    }
-
-    /// Counts a password attempt on this email from this client (sign-in, a change of
-    /// password, deleting an account): 429 past the limits, slowed down on a
-    /// much-guessed email. A success gives it back (`forgive_attempt`).
-    pub(crate) async fn count_attempt(&self, email: &str, client: &str) -> Result<(), AppError> {
-        let limits = &self.config.throttle;
-        let remembered = [Scope::Client, Scope::Pair]
-            .into_iter()
-            .find_map(|of| self.refusals.check(of, client, email));
-        let verdict = match remembered {
-            Some(refused) => refused,
-            None => limits.judge_sign_in(
-                &db::count_sign_in_attempt(
-                    &self.pool,
-                    email,
-                    client,
-                    limits.window,
-                    limits.max_per_client,
-                    limits.max_per_client_email,
-                )
-                .await?,
-            ),
-        };
-        match verdict {
-            Verdict::Refuse { retry_after, .. } => {
-                tracing::info!(
-                    retry_after_secs = retry_after.as_secs(),
-                    "password attempt refused: too many attempts"
-                );
-                self.refusals.remember(verdict, client, email);
-                Err(too_many(retry_after))
-            }
-            Verdict::Proceed { delay } if !delay.is_zero() => {
-                tracing::info!(
-                    delay_ms = delay.as_millis() as u64,
-                    "password attempt slowed down: a much-guessed email"
-                );
-                tokio::time::sleep(delay).await;
-                Ok(())
-            }
-            Verdict::Proceed { .. } => Ok(()),
-        }
-    }
-
-    pub(crate) async fn forgive_attempt(&self, email: &str, client: &str) -> Result<(), AppError> {
-        Ok(db::forgive_sign_in_attempt(&self.pool, email, client).await?)
-    }
-
-    /// Counts a "forgot password" request from this client and for this email: 429
-    /// past either limit, whether or not the email has an account.
-    pub(crate) async fn count_reset_request(
-        &self,
-        email: &str,
-        client: &str,
-    ) -> Result<(), AppError> {
-        let limits = &self.config.throttle;
-        let by_client =
-            db::count_in_window(&self.pool, "reset-client", client, limits.window).await?;
-        if let Some(wait) = throttle::past(&by_client, limits.max_resets_per_client) {
-            tracing::info!("password reset refused: too many from this client");
-            return Err(too_many(wait));
-        }
-        let by_email = db::count_in_window(&self.pool, "reset-email", email, limits.window).await?;
-        if let Some(wait) = throttle::past(&by_email, limits.max_resets_per_email) {
-            tracing::info!("password reset refused: too many for this email");
-            return Err(too_many(wait));
-        }
-        Ok(())
+        self.own_session(&account.user, account.tokens_valid_after)
     }
 
     /// A new token for the identity provider's session; 401 without one, or once it
@@ -381,9 +313,14 @@ impl AuthService {
         })
     }
 
-    fn own_session(&self, user: &db::UserRow) -> Result<SignedIn, AppError> {
+    /// A session of ours; `valid_after` is the user's `tokens_valid_after` (`issued_at`).
+    fn own_session(
+        &self,
+        user: &db::UserRow,
+        valid_after: Option<DateTime<Utc>>,
+    ) -> Result<SignedIn, AppError> {
         Ok(SignedIn {
-            session: self.session_for(user, Utc::now().timestamp())?,
+            session: self.session_for(user, issued_at(valid_after))?,
             provider: None,
         })
     }
@@ -439,12 +376,6 @@ pub(crate) fn issued_at(valid_after: Option<DateTime<Utc>>) -> i64 {
         valid_after.timestamp()
     };
     now.max(first_second)
-}
-
-fn too_many(retry_after: Duration) -> AppError {
-    AppError::TooManyRequests {
-        retry_after_secs: retry_after.as_secs().max(1),
-    }
 }
 
 fn email_taken() -> AppError {
