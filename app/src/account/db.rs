@@ -161,7 +161,8 @@ pub async fn set_preferences(
 }
 
 /// Deletes the user's row, and with it (by its foreign keys) their tasks, counts,
-/// preferences and reset links, and signs this token out, in one statement. Whether a
+/// preferences and reset links, signs this token out and remembers the deletion (every
+/// token issued before it is refused, `auth::db::access`), in one statement. Whether a
 /// row was deleted.
 pub async fn delete_account(pool: &PgPool, user: &AuthUser) -> Result<bool, sqlx::Error> {
     gated_query!(
@@ -174,6 +175,10 @@ pub async fn delete_account(pool: &PgPool, user: &AuthUser) -> Result<bool, sqlx
             INSERT INTO revoked_tokens (issuer, token_id, expires_at)
             SELECT $2, $3, $7 FROM gone
             ON CONFLICT (issuer, token_id) DO NOTHING
+        ), remembered AS (
+            INSERT INTO deleted_accounts (issuer, id, deleted_at)
+            SELECT $2, id, now() FROM gone
+            ON CONFLICT (issuer, id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
         )
         SELECT count(*) AS "deleted!" FROM gone
         "#,

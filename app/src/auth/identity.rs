@@ -17,9 +17,6 @@ pub struct AuthUser {
     token_expires_at: DateTime<Utc>,
     /// The token's `iat`, if it has one: a sign-out everywhere refuses what came before.
     issued_at: Option<DateTime<Utc>>,
-    /// Whether we issued the token: our accounts are made by sign-up only, never from a
-    /// token.
-    own: bool,
     /// The token's email and name, cleaned up, or empty: what a first request writes
     /// into the user's row.
     email: String,
@@ -32,7 +29,6 @@ impl AuthUser {
         issuer: String,
         token_id: String,
         times: (Option<DateTime<Utc>>, DateTime<Utc>),
-        own: bool,
         email: String,
         name: String,
     ) -> Self {
@@ -43,7 +39,6 @@ impl AuthUser {
             token_id,
             token_expires_at,
             issued_at,
-            own,
             email,
             name,
         }
@@ -69,11 +64,6 @@ impl AuthUser {
 
     pub(crate) fn issued_at(&self) -> Option<DateTime<Utc>> {
         self.issued_at
-    }
-
-    /// Whether the token is one of ours (an account made here by sign-up).
-    pub fn is_own(&self) -> bool {
-        self.own
     }
 
     pub(in crate::auth) fn email(&self) -> &str {

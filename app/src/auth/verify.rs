@@ -104,7 +104,6 @@ impl AuthUser {
             claims.iss,
             token_id,
             (issued_at, expires_at),
-            own,
             email,
             name,
         ))

@@ -533,3 +533,40 @@ async fn deleting_an_account_deletes_every_row_of_it_and_nothing_else(pool: PgPo
         201
     );
 }
+
+/// API.md: a row lost in a restore is made again from the token's next request; a
+/// deleted account's is not (the deletion is remembered), until a token issued after it.
+#[sqlx::test]
+async fn a_row_lost_in_a_restore_comes_back_but_a_deleted_account_does_not(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let (lost_id, lost_token) = signed_up(&app, "lost@example.com").await;
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(&lost_id)
+        .execute(&pool)
+        .await
+        .expect("lose the row");
+    assert_eq!(app.me(&lost_token).await.status(), 200);
+    assert_eq!(
+        rows_of(&pool, &lost_id).await[0],
+        1,
+        "made again from the token"
+    );
+
+    let email = "gone@example.com";
+    let (gone_id, token) = signed_up(&app, email).await;
+    let other_device = sign_in(&app, email, PASSWORD)
+        .await
+        .expect("second session");
+    let path = format!("/api/{gone_id}/account");
+    let response = call(
+        &app,
+        &token,
+        Method::DELETE,
+        &path,
+        Some(json!({ "password": PASSWORD })),
+    )
+    .await;
+    assert_eq!(response.status(), 204);
+    assert_unauthorized(app.me(&other_device).await).await;
+    assert_eq!(rows_of(&pool, &gone_id).await[0], 0);
+}

@@ -130,8 +130,11 @@ pub async fn access(pool: &PgPool, user: &AuthUser) -> Result<Access, sqlx::Erro
         SELECT
             (EXISTS (
                 SELECT 1 FROM revoked_tokens WHERE issuer = $3 AND token_id = $2
-            ) OR coalesce($4 < u.tokens_valid_after, u.tokens_valid_after IS NOT NULL))
-                AS "revoked!",
+            ) OR coalesce($4 < u.tokens_valid_after, u.tokens_valid_after IS NOT NULL)
+              OR EXISTS (
+                SELECT 1 FROM deleted_accounts d
+                WHERE d.issuer = $3 AND d.id = $1 AND coalesce($4 < d.deleted_at, true)
+            )) AS "revoked!",
             u.issuer AS "issuer?",
             u.email AS "email?",
             u.name AS "name?"
@@ -204,10 +207,13 @@ pub async fn revoke(
     Ok(())
 }
 
-/// Forgets what no longer matters: revocations of expired tokens, attempt windows that
-/// have closed.
+/// Forgets what no longer matters: revocations of expired tokens, deletions older than
+/// any token, attempt windows that have closed.
 pub async fn delete_expired(pool: &PgPool, window: Duration) -> Result<(), sqlx::Error> {
     sqlx::query!("DELETE FROM revoked_tokens WHERE expires_at < now() - interval '5 minutes'")
+        .execute(pool)
+        .await?;
+    sqlx::query!("DELETE FROM deleted_accounts WHERE deleted_at < now() - interval '30 days'")
         .execute(pool)
         .await?;
     sqlx::query!(
