@@ -16,7 +16,7 @@ pub mod tasks;
 pub mod time;
 pub mod ui;
 
-use auth::view::{SignInPage, SignUpPage};
+use auth::view::SignInPage;
 use leptos::prelude::*;
 use leptos_router::{
     components::{FlatRoutes, Redirect, Route, Router},
@@ -102,7 +102,7 @@ pub fn App() -> impl IntoView {
             <FlatRoutes fallback=NotFound>
                 <Route path=StaticSegment("") view=Start />
                 <Route path=StaticSegment("sign-in") view=SignInPage />
-                <Route path=StaticSegment("sign-up") view=SignUpPage />
+                <Route path=StaticSegment("sign-up") view={Lazy::<SignUpRoute>::new()} />
                 <Route path=StaticSegment("tasks") view=TasksPage />
                 <Route path=StaticSegment("account") view={Lazy::<AccountRoute>::new()} />
                 <Route path=StaticSegment("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
@@ -125,6 +125,21 @@ impl LazyRoute for AccountRoute {
     fn view(this: Self) -> AnyView {
         let AccountRoute = this;
         view! { <account::view::AccountPage /> }.into_any()
+    }
+}
+
+/// Signing up happens once: its page is a chunk too.
+struct SignUpRoute;
+
+#[lazy_route]
+impl LazyRoute for SignUpRoute {
+    fn data() -> Self {
+        SignUpRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let SignUpRoute = this;
+        view! { <auth::view::SignUpPage /> }.into_any()
     }
 }
 
@@ -187,4 +202,5 @@ fn NotFound() -> impl IntoView {
             </section>
         </main>
     }
+    .into_inner()
 }

@@ -73,10 +73,10 @@ pub fn AccountPage() -> impl IntoView {
             <section class="account" aria-labelledby="account-heading">
                 <h1 id="account-heading">"Your account"</h1>
                 <p class="notice" role="status" aria-live="polite" class:hidden=move || status.with(Option::is_none)>
-                    {move || status.get()}
+                    {move || status.get().unwrap_or_default()}
                 </p>
                 <p class="form-alert" role="alert" class:hidden=move || failed.with(Option::is_none)>
-                    {move || failed.get().map(|m| format!("Your account could not be loaded. {m}"))}
+                    {move || failed.get().map(|m| format!("Your account could not be loaded. {m}")).unwrap_or_default()}
                 </p>
                 <Profile account status />
                 <div class:hidden=move || !has_password.get()>
@@ -114,6 +114,7 @@ pub fn AccountPage() -> impl IntoView {
             </section>
         </main>
     }
+    .into_inner()
 }
 
 #[component]
@@ -151,7 +152,7 @@ fn Profile(account: RwSignal<Option<Account>>, status: RwSignal<Option<String>>)
     view! {
         <section aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Profile"</h2>
-            <p>"Email: " <span class="email">{move || account.with(|a| a.as_ref().map(|a| a.user.email.clone()))}</span></p>
+            <p>"Email: " <span class="email">{move || account.with(|a| a.as_ref().map(|a| a.user.email.clone()).unwrap_or_default())}</span></p>
             <FormAlert message=form.alert />
             <form novalidate on:submit=submit>
                 <Field id="name" label="Name" autocomplete="name" value=name error=form.error("name") node_ref=name_ref />
@@ -159,6 +160,7 @@ fn Profile(account: RwSignal<Option<Account>>, status: RwSignal<Option<String>>)
             </form>
         </section>
     }
+    .into_inner()
 }
 
 #[component]
@@ -212,6 +214,7 @@ fn PasswordForm(status: RwSignal<Option<String>>) -> impl IntoView {
             </form>
         </section>
     }
+    .into_inner()
 }
 
 /// A `<select>` of one preference.
@@ -222,14 +225,20 @@ fn Choice(
     options: [(&'static str, &'static str); 3],
     value: RwSignal<String>,
 ) -> impl IntoView {
+    // Written out, not mapped: a list of views brings its own diffing code.
+    let [first, second, third] =
+        options.map(|(v, text)| view! { <option value=v>{text}</option> }.into_inner());
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <select id=id name=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
-                {options.into_iter().map(|(v, text)| view! { <option value=v>{text}</option> }).collect_view()}
+                {first}
+                {second}
+                {third}
             </select>
         </div>
     }
+    .into_inner()
 }
 
 #[component]
@@ -282,6 +291,7 @@ fn PreferencesForm(
             </form>
         </section>
     }
+    .into_inner()
 }
 
 #[component]
@@ -339,4 +349,5 @@ fn DeleteForm(has_password: Memo<bool>, on_deleted: Callback<()>) -> impl IntoVi
             </form>
         </section>
     }
+    .into_inner()
 }

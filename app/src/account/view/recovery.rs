@@ -67,7 +67,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     <p>"Enter the email you sign in with. We will send you a link to choose a new password."</p>
                     <Field id="email" label="Email" kind="email" autocomplete="username" value=email error=form.error("email") node_ref=email_ref />
                     <button type="submit" class="primary wide" disabled=move || form.busy.get()>
-                        {move || if form.busy.get() { "Sending…" } else { "Send the link" }}
+                        {move || String::from(if form.busy.get() { "Sending…" } else { "Send the link" })}
                     </button>
                 </form>
                 <p class="switch">
@@ -76,6 +76,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             </section>
         </main>
     }
+    .into_inner()
 }
 
 #[component]
@@ -127,7 +128,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <section class="auth-card" aria-labelledby="reset-heading">
                 <h1 id="reset-heading">"Choose a new password"</h1>
                 <p class="form-alert" role="alert" class:hidden=move || link_problem.with(Option::is_none)>
-                    {move || link_problem.get()} " " <a href="/forgot-password">"Ask for a new link"</a>
+                    {move || link_problem.get().unwrap_or_default()} " " <a href="/forgot-password">"Ask for a new link"</a>
                 </p>
                 <FormAlert message=form.alert />
                 <form method="post" action="/reset-password" novalidate on:submit=submit>
@@ -142,10 +143,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         node_ref=password_ref
                     />
                     <button type="submit" class="primary wide" disabled=move || form.busy.get()>
-                        {move || if form.busy.get() { "Saving…" } else { "Set the new password" }}
+                        {move || String::from(if form.busy.get() { "Saving…" } else { "Set the new password" })}
                     </button>
                 </form>
             </section>
         </main>
     }
+    .into_inner()
 }

@@ -106,7 +106,7 @@ pub fn SignInPage() -> impl IntoView {
                     disabled=move || form.busy.get()
                     aria-busy=move || form.busy.get().then_some("true")
                 >
-                    {move || if form.busy.get() { "Signing in…" } else { "Sign in" }}
+                    {move || String::from(if form.busy.get() { "Signing in…" } else { "Sign in" })}
                 </button>
             </form>
             <p class="switch">
@@ -118,4 +118,5 @@ pub fn SignInPage() -> impl IntoView {
         </section>
         </main>
     }
+    .into_inner()
 }

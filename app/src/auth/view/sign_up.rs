@@ -100,11 +100,12 @@ pub fn SignUpPage() -> impl IntoView {
                     disabled=move || form.busy.get()
                     aria-busy=move || form.busy.get().then_some("true")
                 >
-                    {move || if form.busy.get() { "Creating your account…" } else { "Create account" }}
+                    {move || String::from(if form.busy.get() { "Creating your account…" } else { "Create account" })}
                 </button>
             </form>
             <p class="switch">"Have an account? " <a href="/sign-in">"Sign in"</a></p>
         </section>
         </main>
     }
+    .into_inner()
 }

@@ -145,10 +145,10 @@ pub(super) fn NewTaskForm(
                 />
                 <button type="submit" class="primary" disabled=move || !hydrated.get() || busy.get()
                     aria-busy=move || busy.get().then_some("true")>
-                    {move || if busy.get() { "Adding…" } else { "Add" }}
+                    {move || String::from(if busy.get() { "Adding…" } else { "Add" })}
                 </button>
             </div>
-            <p class="field-error" id="new-title-error" aria-live="polite">{move || error.get()}</p>
+            <p class="field-error" id="new-title-error" aria-live="polite">{move || error.get().unwrap_or_default()}</p>
             <p class="added" role="status" class:hidden=move || !added_unseen.get()>
                 "Added to "
                 <a href=move || href(StatusFilter::Pending, order.get())>"Pending"</a>
@@ -174,4 +174,5 @@ pub(super) fn NewTaskForm(
             </div>
         </form>
     }
+    .into_inner()
 }

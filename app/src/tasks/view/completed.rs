@@ -47,12 +47,12 @@ pub(super) fn CompletedSection(
                 <button
                     type="button"
                     class="fold"
-                    aria-expanded=move || if open.get() { "true" } else { "false" }
+                    aria-expanded=move || Some(if open.get() { "true" } else { "false" })
                     aria-controls="completed-tasks"
                     on:click=fold
                 >
                     "Completed ("
-                    {move || store.counts().completed}
+                    {move || store.counts().completed.to_string()}
                     ")"
                 </button>
             </h2>
@@ -61,6 +61,7 @@ pub(super) fn CompletedSection(
             </div>
         </section>
     }
+    .into_inner()
     .into_any()
 }
 

@@ -121,7 +121,8 @@ pub(super) fn TaskEditor(editor: Editor) -> impl IntoView {
                     editor.finish(true);
                 }
             />
-            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+            <p class="field-error" id=error_id aria-live="polite">{move || String::from(error.get().unwrap_or_default())}</p>
         </div>
     }
+    .into_inner()
 }

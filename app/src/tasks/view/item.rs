@@ -37,6 +37,7 @@ pub(super) fn TaskList(rows: Rows, visible: Memo<Vec<Task>>, label: &'static str
             </For>
         </ul>
     }
+    .into_inner()
     .into_any()
 }
 
@@ -99,7 +100,7 @@ fn TaskItem(task: Task, rows: Rows) -> impl IntoView {
             <div class="body shown-idle" on:dblclick=move |_| editor.edit()>
                 <span class="title">{title}</span>
                 <span class="description" class:hidden=move || description().is_none()>
-                    {description}
+                    {move || description().unwrap_or_default()}
                 </span>
             </div>
             <div class="actions shown-idle">
@@ -128,5 +129,6 @@ fn TaskItem(task: Task, rows: Rows) -> impl IntoView {
             <TaskEditor editor />
         </li>
     }
+    .into_inner()
     .into_any()
 }

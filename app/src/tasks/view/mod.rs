@@ -217,7 +217,7 @@ pub fn TasksPage() -> impl IntoView {
     view! {
         <header class="app-header">
             <a class="brand" href="/tasks">"Todo"</a>
-            <span class="who">{move || user.get()}</span>
+            <span class="who">{move || user.get().unwrap_or_default()}</span>
             <a class="quiet" href="/account">"Account"</a>
             <button
                 type="button"
@@ -259,11 +259,11 @@ pub fn TasksPage() -> impl IntoView {
                 <div class="loaded" class:hidden=move || load.with(|l| *l != Load::Ready)>
                     <Toolbar store status order on_order=choose_order />
                     <p class="empty" class:hidden=move || !first.with(Vec::is_empty)>
-                        {move || match (status.get(), store.counts()) {
+                        {move || String::from(match (status.get(), store.counts()) {
                             (_, counts) if counts.all == 0 => "Nothing to do yet. Add your first task above.",
                             (StatusFilter::Completed, _) => "No completed tasks yet.",
                             _ => "Nothing pending. Well done!",
-                        }}
+                        })}
                     </p>
                     <TaskList rows visible=first label="Tasks" />
                     <CompletedSection rows store status order />
@@ -273,4 +273,5 @@ pub fn TasksPage() -> impl IntoView {
         </main>
         <NoticeBar notices undo=Callback::new(move |tasks| store.restore(tasks)) />
     }
+    .into_inner()
 }

@@ -105,9 +105,9 @@ pub(super) fn NoticeBar(notices: Notices, undo: Callback<Vec<Task>>) -> impl Int
                 class="toast"
                 class:hidden=move || !shown()
                 class:error=error
-                role=move || if error() { "alert" } else { "status" }
+                role=move || Some(if error() { "alert" } else { "status" })
             >
-                <span>{move || notice.with(|n| n.as_ref().map(|n| n.text.clone()))}</span>
+                <span>{move || notice.with(|n| n.as_ref().map(|n| n.text.clone()).unwrap_or_default())}</span>
                 <button
                     type="button"
                     class="link"
@@ -126,5 +126,6 @@ pub(super) fn NoticeBar(notices: Notices, undo: Callback<Vec<Task>>) -> impl Int
             </div>
         </div>
     }
+    .into_inner()
     .into_any()
 }

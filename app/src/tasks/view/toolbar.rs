@@ -26,32 +26,14 @@ pub(super) fn Toolbar(
                     prop:checked=all_done
                     on:change=move |_| store.complete_all()
                 />
-                {move || if all_done() { "Mark all pending" } else { "Mark all complete" }}
+                {move || String::from(if all_done() { "Mark all pending" } else { "Mark all complete" })}
             </label>
             <nav class="filters" aria-label="Show">
-                {[StatusFilter::All, StatusFilter::Pending, StatusFilter::Completed]
-                    .into_iter()
-                    .map(|filter| {
-                        let label = match filter {
-                            StatusFilter::All => "All",
-                            StatusFilter::Pending => "Pending",
-                            StatusFilter::Completed => "Completed",
-                        };
-                        // A plain link: the router still navigates in place, and its `A`
-                        // would mark every filter current (they share one path).
-                        view! {
-                            <a
-                                href=move || href(filter, order.get())
-                                class="filter"
-                                aria-current=move || (status.get() == filter).then_some("page")
-                            >
-                                {label}
-                                " "
-                                <span class="count">{move || store.counts().of(filter)}</span>
-                            </a>
-                        }
-                    })
-                    .collect_view()}
+                // Written out, not mapped from a list: a list of views brings its own
+                // diffing code into the bundle.
+                {filter_link(StatusFilter::All, store, status, order)}
+                {filter_link(StatusFilter::Pending, store, status, order)}
+                {filter_link(StatusFilter::Completed, store, status, order)}
             </nav>
             <div class="sort">
                 <label for="sort">"Sort"</label>
@@ -60,21 +42,51 @@ pub(super) fn Toolbar(
                         on_order.run(chosen);
                     }
                 }>
-                    {Order::ALL
-                        .into_iter()
-                        .map(|o| {
-                            view! {
-                                <option value=o.as_str() selected=move || order.get() == o>
-                                    {o.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    {sort_option(Order::Newest, order)}
+                    {sort_option(Order::Oldest, order)}
+                    {sort_option(Order::Title, order)}
                 </select>
             </div>
         </div>
     }
+    .into_inner()
     .into_any()
+}
+
+/// One filter with its count. A plain link: the router still navigates in place, and
+/// its `A` would mark every filter current (they share one path).
+fn filter_link(
+    filter: StatusFilter,
+    store: TaskStore,
+    status: Memo<StatusFilter>,
+    order: Memo<Order>,
+) -> impl IntoView {
+    let label = match filter {
+        StatusFilter::All => "All",
+        StatusFilter::Pending => "Pending",
+        StatusFilter::Completed => "Completed",
+    };
+    view! {
+        <a
+            href=move || href(filter, order.get())
+            class="filter"
+            aria-current=move || (status.get() == filter).then_some("page")
+        >
+            {label}
+            " "
+            <span class="count">{move || store.counts().of(filter).to_string()}</span>
+        </a>
+    }
+    .into_inner()
+}
+
+fn sort_option(this: Order, order: Memo<Order>) -> impl IntoView {
+    view! {
+        <option value=this.as_str() selected=move || order.get() == this>
+            {this.label()}
+        </option>
+    }
+    .into_inner()
 }
 
 #[component]
@@ -94,5 +106,6 @@ pub(super) fn ListFooter(store: TaskStore) -> impl IntoView {
             </button>
         </footer>
     }
+    .into_inner()
     .into_any()
 }
