@@ -19,7 +19,7 @@ pub mod ui;
 use auth::view::SignInPage;
 use leptos::prelude::*;
 use leptos_router::{
-    components::{FlatRoutes, Redirect, Route, Router},
+    components::{FlatRoutes, Route, Router},
     lazy_route, Lazy, LazyRoute, StaticSegment,
 };
 use tasks::view::TasksPage;
@@ -179,7 +179,12 @@ fn Start() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let signed_in = session::token().is_some();
     let path = if signed_in { "/tasks" } else { "/sign-in" };
-    view! { <Redirect path=path /> }
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect(path);
+    // In the browser (a link to `/`), a plain replace: the router's `Redirect` is code the
+    // bundle need not carry for this one page.
+    #[cfg(not(feature = "ssr"))]
+    let _ = window().location().replace(path);
 }
 
 #[component]

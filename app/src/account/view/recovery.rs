@@ -54,7 +54,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     set_page_title("Forgot password · Todo");
     view! {
         <header class="app-header">
-            <a class="brand" href="/">"Todo"</a>
+            <a class="brand" href="/sign-in">"Todo"</a>
         </header>
         <main>
             <section class="auth-card" aria-labelledby="forgot-heading">
@@ -122,7 +122,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     set_page_title("Choose a new password · Todo");
     view! {
         <header class="app-header">
-            <a class="brand" href="/">"Todo"</a>
+            <a class="brand" href="/sign-in">"Todo"</a>
         </header>
         <main>
             <section class="auth-card" aria-labelledby="reset-heading">

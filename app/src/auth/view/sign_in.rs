@@ -16,7 +16,17 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn SignInPage() -> impl IntoView {
     leave_if_signed_in();
     let query = use_query_map();
-    let reason = move |wanted: &str| query.with(|q| q.get("reason").as_deref() == Some(wanted));
+    // Why the person is here again, if the address says.
+    let notice = move || {
+        query.with(|q| match q.get("reason").as_deref() {
+            Some(session::SESSION_ENDED) => "Your session has ended, please sign in again.",
+            Some(session::SIGNED_OUT_ELSEWHERE) => "You signed out in another tab.",
+            Some(session::SIGNED_OUT_EVERYWHERE) => "You signed out on every device.",
+            Some(session::ACCOUNT_DELETED) => "Your account and your tasks are deleted.",
+            Some(session::PASSWORD_RESET) => "Your new password is set. Sign in with it.",
+            _ => "",
+        })
+    };
     let next = move || safe_next(query.with_untracked(|q| q.get("next")));
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -59,26 +69,14 @@ pub fn SignInPage() -> impl IntoView {
     set_page_title("Sign in · Todo");
     view! {
         <header class="app-header">
-            <a class="brand" href="/">"Todo"</a>
+            <a class="brand" href="/sign-in">"Todo"</a>
         </header>
         <main>
         <section class="auth-card" aria-labelledby="sign-in-heading">
             <p class="tagline">"Your to-do list, private to you, on every device you sign in on."</p>
             <h1 id="sign-in-heading">"Sign in"</h1>
-            <p class="notice" role="status" class:hidden=move || !reason(session::SESSION_ENDED)>
-                "Your session has ended, please sign in again."
-            </p>
-            <p class="notice" role="status" class:hidden=move || !reason(session::SIGNED_OUT_ELSEWHERE)>
-                "You signed out in another tab."
-            </p>
-            <p class="notice" role="status" class:hidden=move || !reason(session::SIGNED_OUT_EVERYWHERE)>
-                "You signed out on every device."
-            </p>
-            <p class="notice" role="status" class:hidden=move || !reason(session::ACCOUNT_DELETED)>
-                "Your account and your tasks are deleted."
-            </p>
-            <p class="notice" role="status" class:hidden=move || !reason(session::PASSWORD_RESET)>
-                "Your new password is set. Sign in with it."
+            <p class="notice" role="status" class:hidden=move || notice().is_empty()>
+                {move || String::from(notice())}
             </p>
             <FormAlert message=form.alert />
             <form method="post" action="/sign-in" novalidate on:submit=submit>

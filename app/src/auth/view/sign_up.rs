@@ -59,7 +59,7 @@ pub fn SignUpPage() -> impl IntoView {
     set_page_title("Create an account · Todo");
     view! {
         <header class="app-header">
-            <a class="brand" href="/">"Todo"</a>
+            <a class="brand" href="/sign-in">"Todo"</a>
         </header>
         <main>
         <section class="auth-card" aria-labelledby="sign-up-heading">

@@ -48,13 +48,6 @@ use leptos_router::{
     NavigateOptions,
 };
 
-#[derive(Clone, Debug, PartialEq)]
-enum Load {
-    Loading,
-    Ready,
-    Failed(String),
-}
-
 /// Every task of the user, following the pages to the end.
 async fn fetch_all() -> Result<Vec<Task>, AppError> {
     let mut all = Vec::new();
@@ -118,7 +111,9 @@ pub fn TasksPage() -> impl IntoView {
         }),
         order,
     );
-    let load = RwSignal::new(Load::Loading);
+    // Loading until one of these is set: signals of types the bundle already has code for.
+    let ready = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
     let rows = Rows {
         store,
         resume: RwSignal::new(None),
@@ -144,7 +139,8 @@ pub fn TasksPage() -> impl IntoView {
     let query_is_empty =
         move || query.with_untracked(|q| q.get("status").is_none() && q.get("sort").is_none());
     let fetch = move || {
-        load.set(Load::Loading);
+        ready.set(false);
+        failed.set(None);
         spawn_local(async move {
             match fetch_all().await {
                 Ok(all) => {
@@ -152,11 +148,11 @@ pub fn TasksPage() -> impl IntoView {
                     resume.set(drafts::edit());
                     adding.restore();
                     store.load(all);
-                    load.set(Load::Ready);
+                    ready.set(true);
                     apply_preferences(query_is_empty().then_some(open_view)).await;
                 }
                 Err(AppError::Unauthorized) => {}
-                Err(error) => load.set(Load::Failed(describe(&error))),
+                Err(error) => failed.set(Some(describe(&error))),
             }
         });
     };
@@ -239,7 +235,7 @@ pub fn TasksPage() -> impl IntoView {
                 // class is much less code in the browser bundle than a view per state.
                 <ul
                     class="task-list loading"
-                    class:hidden=move || load.with(|l| *l != Load::Loading)
+                    class:hidden=move || ready.get() || failed.with(Option::is_some)
                     aria-busy="true"
                     aria-label="Loading tasks"
                 >
@@ -247,16 +243,18 @@ pub fn TasksPage() -> impl IntoView {
                     <li class="placeholder"></li>
                     <li class="placeholder"></li>
                 </ul>
-                <div class="load-error" role="alert" class:hidden=move || load.with(|l| !matches!(l, Load::Failed(_)))>
+                <div class="load-error" role="alert" class:hidden=move || failed.with(Option::is_none)>
                     <p>
-                        {move || match load.get() {
-                            Load::Failed(message) => format!("Your tasks could not be loaded. {message}"),
-                            _ => String::new(),
+                        {move || {
+                            failed
+                                .get()
+                                .map(|message| format!("Your tasks could not be loaded. {message}"))
+                                .unwrap_or_default()
                         }}
                     </p>
                     <button type="button" on:click=move |_| fetch()>"Try again"</button>
                 </div>
-                <div class="loaded" class:hidden=move || load.with(|l| *l != Load::Ready)>
+                <div class="loaded" class:hidden=move || !ready.get()>
                     <Toolbar store status order on_order=choose_order />
                     <p class="empty" class:hidden=move || !first.with(Vec::is_empty)>
                         {move || String::from(match (status.get(), store.counts()) {
