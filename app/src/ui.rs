@@ -9,9 +9,9 @@ use leptos::{html, prelude::*};
 /// sign-in and sign-up buttons are always enabled: they look and work as buttons
 /// without JavaScript too, and that plain POST gets a page that explains
 /// (`server::http::no_script`).
-pub fn hydrated() -> ReadSignal<bool> {
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+pub fn hydrated() -> RwSignal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     hydrated
 }
 

@@ -13,7 +13,7 @@ use leptos::{html, prelude::*};
 pub(super) struct Editor {
     pub open: RwSignal<bool>,
     draft: RwSignal<String>,
-    error: RwSignal<Option<&'static str>>,
+    error: RwSignal<Option<String>>,
     input: NodeRef<html::Input>,
     id: StoredValue<String>,
     store: TaskStore,
@@ -61,7 +61,7 @@ impl Editor {
         if save {
             let text = self.draft.get_untracked().trim().to_owned();
             if let Some(problem) = validate::title_problem(&text) {
-                self.error.set(Some(problem));
+                self.error.set(Some(problem.to_owned()));
                 return false;
             }
             let unchanged = self
@@ -121,7 +121,7 @@ pub(super) fn TaskEditor(editor: Editor) -> impl IntoView {
                     editor.finish(true);
                 }
             />
-            <p class="field-error" id=error_id aria-live="polite">{move || String::from(error.get().unwrap_or_default())}</p>
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get().unwrap_or_default()}</p>
         </div>
     }
     .into_inner()
