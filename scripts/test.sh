@@ -38,9 +38,22 @@ wasm="target/site/pkg/todo.wasm"
 gz=$(gzip -9 -c "$wasm" | wc -c)
 note "hydrate bundle: $(stat -c %s "$wasm") bytes raw, $gz bytes gzip -9"
 # The bundle's budget (README, Sizes): growth past it is a decision, not an accident.
-budget=${BUNDLE_GZIP_BUDGET:-223000}
+# It is all that /sign-in and /tasks download of the app's code.
+budget=${BUNDLE_GZIP_BUDGET:-200000}
 [ "$gz" -le "$budget" ] ||
   die "the hydrate bundle is $gz bytes gzip, past its budget of $budget (README, Sizes)"
+# A lazy page opened directly downloads its chunks beside the bundle (the server's answer
+# preloads them): what each such first load weighs.
+node -e 'for (const [split, files] of Object.entries(require(process.argv[1])))
+  console.log(split.replace(/^__/, "/").replace(/_route_view_[0-9]+$/, "").replaceAll("_", "-"), files.join(" "))' \
+  "$ROOT/target/site/pkg/__wasm_split_manifest.json" |
+  while read -r page files; do
+    total=$gz
+    for file in $files; do
+      total=$((total + $(gzip -9 -c "target/site/pkg/$file.wasm" | wc -c)))
+    done
+    note "a first load of $page: $total bytes gzip -9 (todo.wasm and $(wc -w <<<"$files") chunks)"
+  done
 
 step "the README's run command serves the app on a database that did not exist"
 run_check_started=$SECONDS

@@ -112,64 +112,32 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The account's pages are lazy routes: their code loads when one is visited, so the
-/// bundle of the pages everyone opens does not carry it.
-struct AccountRoute;
+/// A page whose code is a chunk of the bundle, loaded when the page is visited (and on a
+/// first load, beside the bundle: the server's answer preloads it), so that the bundle
+/// `/sign-in` and `/tasks` download does not carry it. For pages opened rarely: a split
+/// costs more than it saves for the pages everyone opens (README, Sizes).
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        struct $route;
 
-#[lazy_route]
-impl LazyRoute for AccountRoute {
-    fn data() -> Self {
-        AccountRoute
-    }
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
 
-    fn view(this: Self) -> AnyView {
-        let AccountRoute = this;
-        view! { <account::view::AccountPage /> }.into_any()
-    }
+            fn view(this: Self) -> AnyView {
+                let $route = this;
+                $page().into_any()
+            }
+        }
+    };
 }
 
-/// Signing up happens once: its page is a chunk too.
-struct SignUpRoute;
-
-#[lazy_route]
-impl LazyRoute for SignUpRoute {
-    fn data() -> Self {
-        SignUpRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let SignUpRoute = this;
-        view! { <auth::view::SignUpPage /> }.into_any()
-    }
-}
-
-struct ForgotPasswordRoute;
-
-#[lazy_route]
-impl LazyRoute for ForgotPasswordRoute {
-    fn data() -> Self {
-        ForgotPasswordRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let ForgotPasswordRoute = this;
-        view! { <account::view::ForgotPasswordPage /> }.into_any()
-    }
-}
-
-struct ResetPasswordRoute;
-
-#[lazy_route]
-impl LazyRoute for ResetPasswordRoute {
-    fn data() -> Self {
-        ResetPasswordRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let ResetPasswordRoute = this;
-        view! { <account::view::ResetPasswordPage /> }.into_any()
-    }
-}
+lazy_page!(SignUpRoute, auth::view::SignUpPage);
+lazy_page!(AccountRoute, account::view::AccountPage);
+lazy_page!(ForgotPasswordRoute, account::view::ForgotPasswordPage);
+lazy_page!(ResetPasswordRoute, account::view::ResetPasswordPage);
 
 /// `/` sends a person on: to the tasks when signed in, else to sign in.
 #[component]
