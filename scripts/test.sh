@@ -35,7 +35,7 @@ leptos_release build
 
 wasm="target/site/pkg/todo.wasm"
 [ -f "$wasm" ] || die "the release build made no $wasm"
-gz=$(gzip -9 -c "$wasm" | wc -c)
+gz=$(gzip -9 -n -c "$wasm" | wc -c)
 note "hydrate bundle: $(stat -c %s "$wasm") bytes raw, $gz bytes gzip -9"
 # The bundle's budget (README, Sizes): growth past it is a decision, not an accident.
 # It is all that /sign-in and /tasks download of the app's code.
@@ -50,7 +50,7 @@ node -e 'for (const [split, files] of Object.entries(require(process.argv[1])))
   while read -r page files; do
     total=$gz
     for file in $files; do
-      total=$((total + $(gzip -9 -c "target/site/pkg/$file.wasm" | wc -c)))
+      total=$((total + $(gzip -9 -n -c "target/site/pkg/$file.wasm" | wc -c)))
     done
     note "a first load of $page: $total bytes gzip -9 (todo.wasm and $(wc -w <<<"$files") chunks)"
   done
