@@ -114,17 +114,17 @@ pub fn Field(
                 aria-describedby=described_by
             />
             // Named by its text, not aria-label, so the field alone has the label "Password".
-                <button
-                    type="button"
-                    class="quiet reveal"
-                    hidden=kind != "password"
-                    aria-pressed=move || Some(if shown.get() { "true" } else { "false" })
-                    aria-controls=id
-                    on:click=move |_| shown.update(|s| *s = !*s)
-                >
-                    "Show"
-                    <span class="visually-hidden">" password"</span>
-                </button>
+            <button
+                type="button"
+                class="quiet reveal"
+                hidden=kind != "password"
+                aria-pressed=move || Some(if shown.get() { "true" } else { "false" })
+                aria-controls=id
+                on:click=move |_| shown.update(|s| *s = !*s)
+            >
+                "Show"
+                <span class="visually-hidden">" password"</span>
+            </button>
             </div>
             <p class="field-error" id=error_id aria-live="polite">
                 {move || error.get().unwrap_or_default()}
