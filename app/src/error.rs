@@ -49,6 +49,12 @@ pub enum AppError {
     LimitReached { detail: String },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A live stream past a cap (per user or per instance): 429, like other limits.
+    #[error("{detail}")]
+    TooManyStreams {
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error("{detail}")]
     UnsupportedMediaType { detail: String },
     #[error("the request body is larger than this server accepts")]
@@ -76,7 +82,7 @@ impl AppError {
             AppError::ContentTooLarge => 413,
             AppError::UnsupportedMediaType { .. } => 415,
             AppError::Validation { .. } | AppError::LimitReached { .. } => 422,
-            AppError::TooManyRequests { .. } => 429,
+            AppError::TooManyRequests { .. } | AppError::TooManyStreams { .. } => 429,
             AppError::Internal => 500,
             AppError::Unavailable => 503,
         }
@@ -136,6 +142,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::LimitReached { .. } => "limit_reached",
             AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::TooManyStreams { .. } => "too_many_streams",
             AppError::ContentTooLarge => "content_too_large",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
             AppError::Unavailable => "unavailable",
@@ -159,6 +166,13 @@ impl Serialize for AppError {
             AppError::Validation { errors } => wire.errors = Some(errors.clone()),
             AppError::TooManyRequests { retry_after_secs } => {
                 wire.retry_after_secs = Some(*retry_after_secs)
+            }
+            AppError::TooManyStreams {
+                detail,
+                retry_after_secs,
+            } => {
+                wire.detail = Some(detail.clone());
+                wire.retry_after_secs = Some(*retry_after_secs);
             }
             AppError::Transport { message } => wire.message = Some(message.clone()),
             _ => {}
@@ -194,6 +208,10 @@ impl<'de> Deserialize<'de> for AppError {
                 detail: need(wire.detail, "detail")?,
             },
             "too_many_requests" => AppError::TooManyRequests {
+                retry_after_secs: need(wire.retry_after_secs, "retry_after_secs")?,
+            },
+            "too_many_streams" => AppError::TooManyStreams {
+                detail: need(wire.detail, "detail")?,
                 retry_after_secs: need(wire.retry_after_secs, "retry_after_secs")?,
             },
             "unsupported_media_type" => AppError::UnsupportedMediaType {
@@ -327,7 +345,10 @@ mod ssr {
                 AppError::Unauthorized | AppError::InvalidCredentials => {
                     headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 }
-                AppError::TooManyRequests { retry_after_secs } => {
+                AppError::TooManyRequests { retry_after_secs }
+                | AppError::TooManyStreams {
+                    retry_after_secs, ..
+                } => {
                     headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
                 }
                 _ => {}
@@ -366,6 +387,10 @@ mod tests {
             AppError::ContentTooLarge,
             AppError::Internal,
             AppError::TooManyRequests {
+                retry_after_secs: 30,
+            },
+            AppError::TooManyStreams {
+                detail: "full".into(),
                 retry_after_secs: 30,
             },
             AppError::Unavailable,
@@ -429,6 +454,14 @@ mod tests {
             ),
             (
                 AppError::TooManyRequests {
+                    retry_after_secs: 1,
+                },
+                429,
+                "Too Many Requests",
+            ),
+            (
+                AppError::TooManyStreams {
+                    detail: detail(),
                     retry_after_secs: 1,
                 },
                 429,

@@ -8,6 +8,7 @@ pub mod account;
 pub mod auth;
 pub mod drafts;
 pub mod error;
+pub mod live;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;

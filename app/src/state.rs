@@ -6,7 +6,7 @@
 
 use crate::{
     account::service::AccountService, auth::service::AuthService, error::AppError,
-    tasks::service::TaskService,
+    live::service::LiveService, tasks::service::TaskService,
 };
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -20,6 +20,7 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     pub tasks: TaskService,
     pub account: AccountService,
+    pub live: LiveService,
 }
 
 impl FromRef<AppState> for LeptosOptions {

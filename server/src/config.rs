@@ -8,6 +8,7 @@ use app::auth::{
     keys::KeySource,
     trusted::TrustedIssuerConfig,
 };
+use app::live::hub::LiveLimits;
 use app::tasks::service::TaskLimits;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
@@ -32,6 +33,7 @@ pub struct Config {
     pub limits: Limits,
     pub tasks: TaskLimits,
     pub account: AccountConfig,
+    pub live: LiveLimits,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +67,7 @@ impl Config {
             limits: limits_from_env()?,
             tasks: tasks_from_env()?,
             account: account_from_env()?,
+            live: live_from_env()?,
         })
     }
 }
@@ -86,6 +89,39 @@ fn account_from_env() -> Result<AccountConfig, ConfigError> {
             smtp_url: optional("SMTP_URL").map(SecretString::from),
             from: optional("MAIL_FROM").unwrap_or(defaults.from),
         },
+    })
+}
+
+fn live_from_env() -> Result<LiveLimits, ConfigError> {
+    let defaults = LiveLimits::default();
+    let per_user = parsed("LIVE_MAX_STREAMS_PER_USER", defaults.per_user)?;
+    let per_instance = parsed("LIVE_MAX_STREAMS", defaults.per_instance)?;
+    let heartbeat = parsed("LIVE_HEARTBEAT_SECS", defaults.heartbeat.as_secs())?;
+    let recheck = parsed("LIVE_RECHECK_SECS", defaults.recheck.as_secs())?;
+    let at_least_one = |name, value: u64| {
+        if value == 0 {
+            Err(ConfigError::Invalid {
+                name,
+                reason: "must be at least 1".into(),
+            })
+        } else {
+            Ok(())
+        }
+    };
+    at_least_one("LIVE_MAX_STREAMS_PER_USER", per_user as u64)?;
+    at_least_one("LIVE_MAX_STREAMS", per_instance as u64)?;
+    at_least_one("LIVE_HEARTBEAT_SECS", heartbeat)?;
+    if !(1..=30).contains(&recheck) {
+        return Err(ConfigError::Invalid {
+            name: "LIVE_RECHECK_SECS",
+            reason: "must be between 1 and 30".into(),
+        });
+    }
+    Ok(LiveLimits {
+        per_user,
+        per_instance,
+        heartbeat: Duration::from_secs(heartbeat),
+        recheck: Duration::from_secs(recheck),
     })
 }
 

@@ -3,6 +3,7 @@
 use crate::{config::Config, db, http, http::limits::Limits};
 use anyhow::Context;
 use app::account::service::AccountService;
+use app::live::service::LiveService;
 use app::{auth::service::AuthService, shell, state::AppState, tasks::service::TaskService, App};
 use axum::{extract::DefaultBodyLimit, middleware, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -18,6 +19,7 @@ use tower_http::{
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    live: LiveService,
 }
 
 impl Application {
@@ -50,12 +52,15 @@ impl Application {
             leptos_options: config.leptos_options,
             tasks: TaskService::new(pool.clone(), config.tasks),
             account,
+            live: LiveService::start(pool.clone(), config.live),
             pool,
             auth,
         };
+        let live = state.live.clone();
         Ok(Application {
             listener,
             router: router(state, config.limits),
+            live,
         })
     }
 
@@ -68,8 +73,13 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        let live = self.live;
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // Open streams would hold the shutdown up for as long as they last.
+                live.close();
+            })
             .await
     }
 }

@@ -7,6 +7,7 @@ mod auth;
 mod health;
 pub mod json;
 pub mod limits;
+mod live;
 pub mod no_script;
 pub mod openapi;
 mod owner;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(account::router())
         .merge(tasks::router())
+        .merge(live::router())
         .split_for_parts();
     let (operations, operations_doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(health::router())

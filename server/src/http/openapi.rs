@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 description of the REST API, assembled from the same
 //! `#[utoipa::path]` annotations that register the routes, so the two cannot drift.
 
-use app::error::FieldError;
+use app::{
+    error::FieldError,
+    live::change::{Change, ChangeKind},
+};
 use serde::Serialize;
 use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -31,11 +34,12 @@ pub struct Problem {
         description = "Accounts, tokens and per-user tasks. Every error is application/problem+json.",
     ),
     modifiers(&BearerAuth),
-    components(schemas(Problem)),
+    components(schemas(Problem, Change, ChangeKind)),
     tags(
         (name = "identity", description = "Sign-up, sign-in, sign-out, keys"),
         (name = "account", description = "The profile, the password, sessions, preferences, export and deletion"),
         (name = "tasks", description = "The tasks of the token's user"),
+        (name = "live", description = "A stream of the user's changes, as they commit on any instance (Server-Sent Events; a `change` event's data is a `Change`)"),
         (name = "operations", description = "Probes"),
     )
 )]

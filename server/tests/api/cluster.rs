@@ -4,7 +4,7 @@
 //! the PostgreSQL server programs cannot be found or run, the test says so and passes,
 //! except under CI (`CI` set), where it fails instead.
 
-use crate::helpers::{listening, start_binary_at, PASSWORD};
+use crate::helpers::{listening, live, start_binary_at, PASSWORD};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::{
@@ -291,4 +291,68 @@ async fn a_stopped_cluster_gives_fast_503s_writes_nothing_and_the_server_recover
         .await
         .expect("create");
     assert_eq!(after.status(), 201);
+}
+
+#[tokio::test]
+async fn a_live_stream_outlives_a_database_restart_resyncs_and_goes_on() {
+    let cluster = match Cluster::start() {
+        Ok(cluster) => cluster,
+        Err(why) if std::env::var_os("CI").is_none() => {
+            eprintln!("SKIPPED: cannot run a PostgreSQL cluster of this test's own: {why}");
+            return;
+        }
+        Err(why) => panic!("CI must run this test, but: {why}"),
+    };
+    let (_server, mut log, base) = listening(start_binary_at(
+        &cluster.url(),
+        &[("DATABASE_ACQUIRE_TIMEOUT_SECS", "1")],
+    ))
+    .await;
+    tokio::spawn(async move { while let Ok(Some(_)) = log.next_line().await {} });
+    let client = Client::new();
+    let session: Value = client
+        .post(format!("{base}/api/auth/sign-up"))
+        .json(&json!({"email": "live@example.com", "password": PASSWORD, "name": "L"}))
+        .send()
+        .await
+        .expect("sign-up")
+        .json()
+        .await
+        .expect("session");
+    let token = session["token"].as_str().expect("token");
+    let user_id = session["user"]["id"].as_str().expect("id");
+    let mut stream = live::open(&base, user_id, token).await;
+
+    cluster.down().expect("stop the cluster");
+    cluster.up().expect("start the cluster again");
+    // What was announced while the listener was away is gone: the stream is told to
+    // read everything again once the listener is back.
+    let resync = stream
+        .next_within(Duration::from_secs(20))
+        .await
+        .expect("no resync within 20 s of the restart")
+        .expect("the stream ended");
+    assert_eq!(resync.event, "resync");
+
+    let tasks = format!("{base}/api/{user_id}/tasks");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let created: Value = loop {
+        let response = client
+            .post(&tasks)
+            .bearer_auth(token)
+            .json(&json!({"title": "after the restart"}))
+            .send()
+            .await
+            .expect("create");
+        if response.status() == StatusCode::CREATED {
+            break response.json().await.expect("task");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no create 30 s after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let id = created["id"].as_str().expect("id");
+    assert_eq!(stream.next().await, Some(live::change("created", &[id])));
 }

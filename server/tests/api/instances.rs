@@ -2,7 +2,7 @@
 //! without losing a request.
 
 use crate::helpers::{
-    count_users, database_url, listening, spawn_binary, start_binary_at, PASSWORD,
+    count_users, database_url, listening, live, spawn_binary, start_binary_at, PASSWORD,
 };
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -157,4 +157,41 @@ async fn sigterm_finishes_the_requests_in_flight(pool: PgPool) {
         .send()
         .await;
     assert!(after.is_err(), "a request after the shutdown was answered");
+}
+
+/// An open live stream does not hold a shutdown up: it is told the server is closing
+/// (a page then opens one on another instance) and the process exits.
+#[sqlx::test(migrations = false)]
+async fn sigterm_ends_open_live_streams_and_the_process_exits(pool: PgPool) {
+    let (mut server, _log, base) = spawn_binary(&pool).await;
+    let client = reqwest::Client::new();
+    let session: Value = post(
+        &client,
+        format!("{base}/api/auth/sign-up"),
+        json!({ "email": "streaming@example.com", "password": PASSWORD, "name": "S" }),
+    )
+    .await
+    .json()
+    .await
+    .expect("session");
+    let token = session["token"].as_str().expect("token");
+    let user_id = session["user"]["id"].as_str().expect("id");
+    let mut stream = live::open(&base, user_id, token).await;
+
+    let pid = server.id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let end = stream.next().await.expect("an end event");
+    assert_eq!(
+        (end.event.as_str(), &end.data),
+        ("end", &json!({"reason": "closing"}))
+    );
+    let exit = tokio::time::timeout(Duration::from_secs(10), server.wait())
+        .await
+        .expect("the server did not stop with a stream open")
+        .expect("wait");
+    assert!(exit.success(), "the server exited with {exit}");
 }

@@ -13,6 +13,7 @@ mod helpers;
 mod identity;
 mod instances;
 mod limits;
+mod live;
 mod logs;
 mod openapi;
 mod operations;

@@ -29,6 +29,7 @@ async fn the_openapi_document_lists_every_route(pool: PgPool) {
         ("/api/{user_id}/account", "delete"),
         ("/api/{user_id}/preferences", "get"),
         ("/api/{user_id}/preferences", "put"),
+        ("/api/{user_id}/events", "get"),
         ("/api/{user_id}/export", "get"),
         ("/api/{user_id}/tasks", "get"),
         ("/api/{user_id}/tasks", "post"),

@@ -1,4 +1,5 @@
 pub mod better_auth;
+pub mod live;
 pub mod rpc;
 pub mod smtp;
 pub mod tasks;
@@ -7,6 +8,7 @@ pub mod tokens;
 use app::{
     account::{mail::MailConfig, service::AccountConfig},
     auth::config::{AuthConfig, ThrottleConfig},
+    live::hub::LiveLimits,
     tasks::service::TaskLimits,
 };
 use leptos::config::LeptosOptions;
@@ -146,6 +148,7 @@ pub fn test_config() -> Config {
             public_url: None,
             mail: MailConfig::default(),
         },
+        live: LiveLimits::default(),
     }
 }
 
