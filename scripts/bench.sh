@@ -2,7 +2,7 @@
 # Measures the release server under load: starts it on a free port with a fresh
 # database, runs the load generator (bench/) and the auth micro-benchmarks, prints
 # markdown tables, then stops the server and drops the database.
-#   scripts/bench.sh [--seconds N] [--concurrency N]
+#   scripts/bench.sh [--seconds N] [--concurrency N] [--streams N]
 # BENCH_SERVER_BIN=path runs that server binary instead of the one it builds: to compare
 # two builds in one session (copy each release/server aside after building it).
 set -euo pipefail
@@ -28,8 +28,10 @@ cleanup() {
 }
 trap cleanup EXIT
 DATABASE_URL=$db_url sqlx database create
+# The live phase holds a socket per stream on both ends: past the usual 1,024.
+ulimit -n 8192 2>/dev/null || note "cannot raise the open file limit: the live phase may fail past $(ulimit -n)"
 DATABASE_URL=$db_url DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-16}" RUST_LOG=warn \
-  TASKS_MAX_PER_USER="${TASKS_MAX_PER_USER:-2147483647}" \
+  TASKS_MAX_PER_USER="${TASKS_MAX_PER_USER:-2147483647}" LIVE_MAX_STREAMS_PER_USER=100000 \
   LEPTOS_OUTPUT_NAME=todo LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
   LEPTOS_SITE_ADDR="127.0.0.1:$port" "${BENCH_SERVER_BIN:-$target_dir/release/server}" >"$log" 2>&1 &
 server_pid=$!
@@ -63,6 +65,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift ;;
     --concurrency) concurrency=$2; shift ;;
+    --streams) shift ;;
   esac
   shift
 done
@@ -75,8 +78,10 @@ ids=$(psql "$db_url" -Atc "SELECT '{' || string_agg(id::text, ',') || '}' FROM (
 echo
 echo "| the endpoint's SQL in pgbench (c=$concurrency, $seconds s each, prepared) | transactions/s | the app, requests/s | app / limit |"
 echo "|---|---:|---:|---:|"
+# Debian keeps pgbench beside the server programs, off PATH.
+pgbench=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -n 1 || true)
 for script in list toggle create; do
-  tps=$(pgbench -n -M prepared -c "$concurrency" -j "$(nproc)" -T "$seconds" \
+  tps=$("$pgbench" -n -M prepared -c "$concurrency" -j "$(nproc)" -T "$seconds" \
     -D uid="$uid" -D iss="$iss" -D jti=bench -D ids="$ids" -f "bench/sql/$script.sql" "$db_url" 2>/dev/null |
     awk '/^tps = / { printf "%.0f", $3 }' || true)
   rps=$(awk -F'|' -v name="$script" '{ split($2, w, " ") } w[1] == name { gsub(/ /, "", $3); print $3 }' "$app_table")

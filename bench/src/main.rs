@@ -11,6 +11,11 @@
 //! `--server-pid`), of every `postgres` process on the machine, and of this load
 //! generator: what the 2 cores went to, steadier from run to run than requests/s.
 //! (`scripts/bench.sh` starts a release server on a fresh database and runs this.)
+//!
+//! Last, `--streams N` (default 1,000) live streams of the user are held open, idle:
+//! the server's memory per stream, and the time from a change to its arrival on all.
+
+mod live;
 
 use serde_json::{json, Value};
 use std::{
@@ -24,6 +29,7 @@ struct Options {
     seconds: u64,
     concurrency: usize,
     server_pid: Option<u32>,
+    streams: usize,
 }
 
 fn options() -> Result<Options, String> {
@@ -32,6 +38,7 @@ fn options() -> Result<Options, String> {
         seconds: 10,
         concurrency: 64,
         server_pid: None,
+        streams: 1000,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -49,6 +56,9 @@ fn options() -> Result<Options, String> {
             "--server-pid" => {
                 options.server_pid =
                     Some(value()?.parse().map_err(|e| format!("--server-pid: {e}"))?)
+            }
+            "--streams" => {
+                options.streams = value()?.parse().map_err(|e| format!("--streams: {e}"))?
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -353,6 +363,19 @@ async fn bench(options: Options) -> Result<(), String> {
             "| setup: sign-up (one Argon2id hash) and 100 creates, one at a time | | | | | {:.1} MiB | |",
             kib as f64 / 1024.0
         );
+    }
+    if options.streams > 0 {
+        live::measure(
+            &base,
+            &user_id,
+            &token,
+            &ids[0],
+            options.server_pid,
+            options.streams,
+            20,
+        )
+        .await?
+        .print();
     }
     Ok(())
 }
