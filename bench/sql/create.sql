@@ -7,5 +7,5 @@ WITH counted AS (
 )
 INSERT INTO tasks (id, user_id, title, description)
 SELECT gen_random_uuid(), counted.user_id, 'Created under load', NULL FROM counted
-WHERE (SELECT token_gate(:uid, :iss, :jti, true, true))
+WHERE (SELECT token_gate(:uid, :iss, :jti, true, true, now()))
 RETURNING id, user_id, title, description, completed, created_at, updated_at;

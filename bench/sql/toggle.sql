@@ -4,6 +4,6 @@
 UPDATE tasks SET
     completed = coalesce(NULL::boolean, NOT completed),
     updated_at = greatest(now(), updated_at + interval '1 microsecond')
-WHERE (SELECT token_gate(:uid, :iss, :jti, true, true)) AND user_id = :uid
+WHERE (SELECT token_gate(:uid, :iss, :jti, true, true, now())) AND user_id = :uid
   AND id = (:ids::uuid[])[:i]
 RETURNING id, user_id, title, description, completed, created_at, updated_at;

@@ -46,7 +46,7 @@ enum Announcement {
 }
 
 /// Listens for as long as the process runs.
-pub(super) async fn listen(pool: &PgPool, hub: Arc<Hub>) {
+pub(super) async fn listen(pool: PgPool, hub: Arc<Hub>) {
     // Not a connection of the request pool: it would hold one of its slots for good.
     let own = PgPoolOptions::new()
         .max_connections(1)

@@ -28,8 +28,7 @@ impl LiveService {
     /// long as the process does.
     pub fn start(pool: PgPool, limits: LiveLimits) -> Self {
         let hub = Hub::new(limits);
-        let listening = (pool.clone(), Arc::clone(&hub));
-        tokio::spawn(async move { listener::listen(&listening.0, listening.1).await });
+        tokio::spawn(listener::listen(pool.clone(), Arc::clone(&hub)));
         LiveService { pool, hub }
     }
 
@@ -72,10 +71,5 @@ impl LiveService {
     /// Ends every stream, for a shutdown.
     pub fn close(&self) {
         self.hub.close();
-    }
-
-    /// Streams open now on this instance.
-    pub fn open_streams(&self) -> usize {
-        self.hub.open_streams()
     }
 }
