@@ -177,23 +177,32 @@ async fn status_within(request: reqwest::RequestBuilder, limit: Duration) -> Sta
     response.status()
 }
 
-#[tokio::test]
-async fn a_stopped_cluster_gives_fast_503s_writes_nothing_and_the_server_recovers_by_itself() {
+/// A cluster of the test's own and the server binary on it, with pool waits of one
+/// second (an outage is answered in about that): `None` where no cluster can run here,
+/// which fails instead under CI.
+async fn server_on_own_cluster() -> Option<(Cluster, crate::helpers::Child, String)> {
     let cluster = match Cluster::start() {
         Ok(cluster) => cluster,
         Err(why) if std::env::var_os("CI").is_none() => {
             eprintln!("SKIPPED: cannot run a PostgreSQL cluster of this test's own: {why}");
-            return;
+            return None;
         }
         Err(why) => panic!("CI must run this test, but: {why}"),
     };
-    // Pool waits of one second, so that an outage is answered in about that.
-    let (_server, mut log, base) = listening(start_binary_at(
+    let (server, mut log, base) = listening(start_binary_at(
         &cluster.url(),
         &[("DATABASE_ACQUIRE_TIMEOUT_SECS", "1")],
     ))
     .await;
     tokio::spawn(async move { while let Ok(Some(_)) = log.next_line().await {} });
+    Some((cluster, server, base))
+}
+
+#[tokio::test]
+async fn a_stopped_cluster_gives_fast_503s_writes_nothing_and_the_server_recovers_by_itself() {
+    let Some((cluster, _server, base)) = server_on_own_cluster().await else {
+        return;
+    };
     let client = Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -295,20 +304,9 @@ async fn a_stopped_cluster_gives_fast_503s_writes_nothing_and_the_server_recover
 
 #[tokio::test]
 async fn a_live_stream_outlives_a_database_restart_resyncs_and_goes_on() {
-    let cluster = match Cluster::start() {
-        Ok(cluster) => cluster,
-        Err(why) if std::env::var_os("CI").is_none() => {
-            eprintln!("SKIPPED: cannot run a PostgreSQL cluster of this test's own: {why}");
-            return;
-        }
-        Err(why) => panic!("CI must run this test, but: {why}"),
+    let Some((cluster, _server, base)) = server_on_own_cluster().await else {
+        return;
     };
-    let (_server, mut log, base) = listening(start_binary_at(
-        &cluster.url(),
-        &[("DATABASE_ACQUIRE_TIMEOUT_SECS", "1")],
-    ))
-    .await;
-    tokio::spawn(async move { while let Ok(Some(_)) = log.next_line().await {} });
     let client = Client::new();
     let session: Value = client
         .post(format!("{base}/api/auth/sign-up"))

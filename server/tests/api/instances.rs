@@ -2,7 +2,7 @@
 //! without losing a request.
 
 use crate::helpers::{
-    count_users, database_url, listening, live, spawn_binary, start_binary_at, PASSWORD,
+    count_users, database_url, listening, live, spawn_binary, start_binary_at, Child, PASSWORD,
 };
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -85,6 +85,16 @@ async fn two_processes_on_one_database_are_one_service(pool: PgPool) {
     assert_eq!(response.status(), 429, "the limit holds on A too");
 }
 
+/// Sends the process SIGTERM, as an orchestrator stopping it would.
+fn terminate(server: &Child) {
+    let pid = server.id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+}
+
 /// SIGTERM while requests are in flight: every one of them is answered, then the process
 /// refuses new connections and exits cleanly.
 #[sqlx::test(migrations = false)]
@@ -117,12 +127,7 @@ async fn sigterm_finishes_the_requests_in_flight(pool: PgPool) {
         .collect();
     // Long enough for every request to reach the server, short of their all finishing.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let pid = server.id().expect("pid");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
+    terminate(&server);
     let signalled = Instant::now();
 
     let mut statuses = Vec::new();
@@ -178,12 +183,7 @@ async fn sigterm_ends_open_live_streams_and_the_process_exits(pool: PgPool) {
     let user_id = session["user"]["id"].as_str().expect("id");
     let mut stream = live::open(&base, user_id, token).await;
 
-    let pid = server.id().expect("pid");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
+    terminate(&server);
     let end = stream.next().await.expect("an end event");
     assert_eq!(
         (end.event.as_str(), &end.data),
