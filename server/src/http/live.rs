@@ -3,11 +3,7 @@
 
 use super::openapi::{Problem, PROBLEM};
 use super::owner::Owner;
-use app::{
-    error::AppError,
-    live::stream::{EndReason, LiveEvent},
-    state::AppState,
-};
+use app::{error::AppError, live::stream::LiveEvent, state::AppState};
 use axum::{
     extract::State,
     http::{header::HeaderName, HeaderValue},
@@ -17,6 +13,7 @@ use axum::{
     },
 };
 use futures::StreamExt;
+use serde_json::json;
 use std::convert::Infallible;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -54,18 +51,13 @@ async fn events(State(state): State<AppState>, owner: Owner) -> Result<Response,
 }
 
 fn frame(event: &LiveEvent) -> Event {
-    match event {
-        LiveEvent::Ready => Event::default().event("ready").data("{}"),
-        LiveEvent::Changed(change) => match Event::default().event("change").json_data(change) {
-            Ok(event) => event,
-            // A change always serializes; were it not to, a resync loses nothing.
-            Err(_) => Event::default().event("resync").data("{}"),
-        },
-        LiveEvent::Resync => Event::default().event("resync").data("{}"),
-        LiveEvent::End(reason) => Event::default().event("end").data(end_data(*reason)),
-    }
-}
-
-fn end_data(reason: EndReason) -> String {
-    format!(r#"{{"reason":"{}"}}"#, reason.as_str())
+    let named = |name| Event::default().event(name);
+    let framed = match event {
+        LiveEvent::Ready => Ok(named("ready").data("{}")),
+        LiveEvent::Changed(change) => named("change").json_data(change),
+        LiveEvent::Resync => Ok(named("resync").data("{}")),
+        LiveEvent::End(reason) => named("end").json_data(json!({ "reason": reason.as_str() })),
+    };
+    // Neither a change nor an end fails to serialize; were one to, a resync loses nothing.
+    framed.unwrap_or_else(|_| named("resync").data("{}"))
 }
