@@ -141,7 +141,7 @@ pub fn clear() {
 /// that session has ended, the refresh is refused: the token is then used while it
 /// lasts, and its 401 ends the session as any other.
 #[cfg(feature = "hydrate")]
-async fn fresh_token() -> Option<String> {
+pub(crate) async fn fresh_token() -> Option<String> {
     let expiring = read(EXPIRES_KEY)
         .and_then(|at| at.parse::<u64>().ok())
         .is_some_and(|at| now_secs().saturating_add(REFRESH_BEFORE_SECS) > at);

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 // Every test fails on an uncaught exception or a console error in the page: a broken
 // hydration or a Rust panic shows up there first. A refused request (4xx) that the
 // scenario provokes on purpose is logged by Chromium as "Failed to load resource":
-// that one line is expected and allowed.
+// that one line is expected and allowed. So is a live stream that cannot reach a
+// server being restarted: the page opens it again, by design.
 export const test = base.extend<{ pageErrors: string[] }>({
   pageErrors: [
     async ({ context }, use) => {
@@ -15,6 +16,7 @@ export const test = base.extend<{ pageErrors: string[] }>({
           const text = message.text();
           if (message.type() !== "error") return;
           if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+          if (/Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(text) && LIVE_STREAM.test(message.location().url)) return;
           errors.push(`${page.url()}: ${text}`);
         });
       };
@@ -28,6 +30,18 @@ export const test = base.extend<{ pageErrors: string[] }>({
 });
 
 export { expect };
+
+/** A page's live stream (README, Live sync). */
+export const LIVE_STREAM = /\/api\/[^/]+\/events$/;
+
+/** Keeps a page from hearing of changes made elsewhere: its live stream ends as it
+ * opens, each time (the page keeps trying, quietly). For scenarios of a page that
+ * works on an old picture. */
+export async function deafen(page: Page) {
+  await page.route(LIVE_STREAM, (route) =>
+    route.fulfill({ status: 200, contentType: "text/event-stream", body: "" }),
+  );
+}
 
 export const PASSWORD = "a long and unusual secret";
 

@@ -5,8 +5,11 @@
 //! listens on one connection (`listener`) and hands each announcement to the open
 //! streams of the user it names (`hub`); a stream (`stream`) is one page's view of that,
 //! ended when its token expires or is signed out. `service` is what the route calls.
+//! In the browser, `follow` reads a page's stream.
 
 pub mod change;
+#[cfg(feature = "hydrate")]
+pub mod follow;
 #[cfg(feature = "ssr")]
 pub mod hub;
 #[cfg(feature = "ssr")]

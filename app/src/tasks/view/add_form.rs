@@ -9,7 +9,6 @@ use crate::{
     drafts,
     error::AppError,
     tasks::{
-        api::create_task,
         model::{NewTask, StatusFilter},
         validate,
     },
@@ -106,9 +105,8 @@ pub(super) fn NewTaskForm(
         }
         busy.set(true);
         spawn_local(async move {
-            match create_task(input).await {
-                Ok(task) => {
-                    store.add(task);
+            match store.create(input).await {
+                Ok(()) => {
                     fields.clear();
                     error.set(None);
                     added_unseen.set(status.get_untracked() == StatusFilter::Completed);

@@ -1,11 +1,16 @@
 //! A task's title editor. The row holds both the task and its editor, and its
-//! `editing` class shows one (style/main.css).
+//! `editing` class shows one (style/main.css). A title changed on another device while
+//! the editor is open is shown beside it, not put in it: Enter saves what was typed,
+//! Escape keeps the other.
 
 use super::{
     focus::{self, Control},
     store::TaskStore,
 };
-use crate::{drafts, tasks::validate};
+use crate::{
+    drafts,
+    tasks::{model::Task, validate},
+};
 use leptos::{html, prelude::*};
 
 /// The editor of one row: open or not, the text being typed and what is wrong with it.
@@ -16,6 +21,8 @@ pub(super) struct Editor {
     error: RwSignal<Option<String>>,
     input: NodeRef<html::Input>,
     id: StoredValue<String>,
+    /// The title when the editor opened.
+    base: StoredValue<String>,
     store: TaskStore,
 }
 
@@ -27,6 +34,7 @@ impl Editor {
             error: RwSignal::new(None),
             input: NodeRef::new(),
             id: StoredValue::new(id.to_owned()),
+            base: StoredValue::new(String::new()),
             store,
         }
     }
@@ -40,6 +48,9 @@ impl Editor {
 
     /// Opens with `text`, focused and selected.
     pub(super) fn start(self, text: String) {
+        if let Some(task) = self.store.find(&self.id.get_value()) {
+            self.base.set_value(task.title);
+        }
         self.draft.set(text);
         self.error.set(None);
         self.open.set(true);
@@ -83,15 +94,26 @@ impl Editor {
 }
 
 #[component]
-pub(super) fn TaskEditor(editor: Editor) -> impl IntoView {
+pub(super) fn TaskEditor(editor: Editor, current: Memo<Option<Task>>) -> impl IntoView {
     let Editor {
+        open,
         draft,
         error,
         input,
         id,
+        base,
         ..
     } = editor;
     let error_id = format!("edit-{}-error", id.get_value());
+    let elsewhere = move || {
+        current.with(|task| match task {
+            Some(task) if open.get() && base.with_value(|base| *base != task.title) => format!(
+                "Changed on another device to “{}”. Enter saves yours; Escape keeps that.",
+                task.title
+            ),
+            _ => String::new(),
+        })
+    };
     view! {
         <div class="body shown-editing">
             <input
@@ -122,6 +144,7 @@ pub(super) fn TaskEditor(editor: Editor) -> impl IntoView {
                 }
             />
             <p class="field-error" id=error_id aria-live="polite">{move || error.get().unwrap_or_default()}</p>
+            <p class="hint elsewhere" role="status">{elsewhere}</p>
         </div>
     }
     .into_inner()

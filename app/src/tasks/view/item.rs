@@ -126,7 +126,7 @@ fn TaskItem(task: Task, rows: Rows) -> impl IntoView {
                     aria-label=move || format!("Delete {}", title())
                 ></button>
             </div>
-            <TaskEditor editor />
+            <TaskEditor editor current />
         </li>
     }
     .into_inner()

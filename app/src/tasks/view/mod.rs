@@ -5,7 +5,8 @@
 //! change to it; the components each draw one part: `add_form`, `toolbar` (with the
 //! footer), `item` (a list and its rows), `completed` (the All view's Completed
 //! section), `editor`, `notices`, `shortcuts` (with their help). `focus` keeps the
-//! keyboard focus in place as the list changes.
+//! keyboard focus in place as the list changes; `sync` keeps the list current with
+//! changes made on other devices.
 
 mod add_form;
 mod completed;
@@ -19,6 +20,8 @@ mod shortcuts;
 #[cfg(feature = "ssr")]
 pub use shortcuts::ShortcutsHelp;
 mod store;
+#[cfg(feature = "hydrate")]
+mod sync;
 mod toolbar;
 
 use self::{
@@ -208,6 +211,9 @@ pub fn TasksPage() -> impl IntoView {
 
     let user = RwSignal::new(None);
     Effect::new(move |_| user.set(session::display_name()));
+    // Changes made on other devices and tabs show here as they happen.
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local_scoped(sync::keep_current(store, ready));
 
     set_page_title("Tasks · Todo");
     view! {

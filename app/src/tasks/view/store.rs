@@ -8,10 +8,10 @@ use crate::{
     error::AppError,
     tasks::{
         api::{
-            clear_completed, delete_task, restore_task, set_all_completed, set_task_completion,
-            update_task,
+            clear_completed, create_task, delete_task, restore_task, set_all_completed,
+            set_task_completion, update_task,
         },
-        model::{StatusFilter, Task},
+        model::{NewTask, StatusFilter, Task},
     },
     ui::plural,
 };
@@ -55,6 +55,10 @@ pub(super) struct TaskStore {
     tasks: RwSignal<Vec<Task>>,
     counts: Memo<Counts>,
     notices: Notices,
+    /// Changes sent to the server, and those answered: while they differ, the list
+    /// shows something the server may not hold yet (`busy`).
+    sent: StoredValue<u32>,
+    answered: StoredValue<u32>,
 }
 
 impl TaskStore {
@@ -74,7 +78,27 @@ impl TaskStore {
             tasks,
             counts,
             notices,
+            sent: StoredValue::new(0),
+            answered: StoredValue::new(0),
         }
+    }
+
+    /// Whether a change is on its way to the server.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn busy(self) -> bool {
+        self.sent.try_get_value() != self.answered.try_get_value()
+    }
+
+    /// How many changes have been sent: a list read while this moved may miss one.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn sent(self) -> Option<u32> {
+        self.sent.try_get_value()
+    }
+
+    /// Counts a change out to the server (`true`) or answered (`false`).
+    fn sending(self, out: bool) {
+        let count = if out { self.sent } else { self.answered };
+        count.try_update_value(|n| *n = n.wrapping_add(1));
     }
 
     /// The counts, tracked.
@@ -113,9 +137,21 @@ impl TaskStore {
         self.tasks.set(all);
     }
 
-    /// A task the server has made.
-    pub(super) fn add(self, task: Task) {
-        self.tasks.update(|all| all.insert(0, task));
+    /// Creates a task; it shows once the server has made it.
+    pub(super) async fn create(self, input: NewTask) -> Result<(), AppError> {
+        self.sending(true);
+        let made = create_task(input).await;
+        self.sending(false);
+        made.map(|task| self.add(task))
+    }
+
+    /// A task the server has made (once: a list read meanwhile may have brought it).
+    fn add(self, task: Task) {
+        self.tasks
+            .update(|all| match all.iter_mut().find(|t| t.id == task.id) {
+                Some(slot) => *slot = task,
+                None => all.insert(0, task),
+            });
     }
 
     pub(super) fn toggle(self, id: String) {
@@ -168,13 +204,18 @@ impl TaskStore {
     /// first refusal stops it and says why.
     pub(super) fn restore(self, tasks: Vec<Task>) {
         self.notices.dismiss();
+        self.sending(true);
         spawn_local(async move {
             for task in tasks {
                 match restore_task(task).await {
                     Ok(task) => self.add(task),
-                    Err(error) => return self.notices.fail(error),
+                    Err(error) => {
+                        self.notices.fail(error);
+                        break;
+                    }
                 }
             }
+            self.sending(false);
         });
     }
 
@@ -210,8 +251,11 @@ impl TaskStore {
         confirmed: impl FnOnce(T, Vec<Task>) + 'static,
     ) {
         let before = self.apply(change);
+        self.sending(true);
         spawn_local(async move {
-            match call.await {
+            let answer = call.await;
+            self.sending(false);
+            match answer {
                 Ok(answer) => confirmed(answer, before),
                 Err(error) => {
                     self.put_back(before);

@@ -1,0 +1,178 @@
+import { type Browser, type Page } from "@playwright/test";
+import {
+  test,
+  expect,
+  screenshot,
+  signUp,
+  signIn,
+  addTask,
+  taskRow,
+  storedToken,
+  uniqueEmail,
+  LIVE_STREAM,
+} from "./fixtures";
+
+// Live sync (README): what one page of a person does shows on their other pages within
+// a second, without a reload, and never on anyone else's.
+const SOON = { timeout: 1_000 };
+
+/** The next live stream `page` opens: set before what opens it. */
+function streamOpens(page: Page): Promise<unknown> {
+  return page.waitForResponse((r) => LIVE_STREAM.test(r.url()) && r.status() === 200);
+}
+
+/** A new page signed up, with its stream open: what changes after it returns is heard. */
+async function signedUp(browser: Browser, name: string, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  const open = streamOpens(page);
+  await signUp(page, name, email);
+  await open;
+  return page;
+}
+
+/** A second device of the person signed up as `email`, with its stream open. */
+async function secondDevice(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  const open = streamOpens(page);
+  await page.goto("/sign-in");
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/tasks$/);
+  await open;
+  return page;
+}
+
+test("two devices of one person see each other's changes within a second", async ({ browser }) => {
+  const email = uniqueEmail("live");
+  const laptop = await signedUp(browser, "Live", email);
+  const phone = await secondDevice(browser, email);
+  const stranger = await signedUp(browser, "Stranger", uniqueEmail("stranger"));
+  await addTask(stranger, "The stranger's own");
+
+  // Half-typed on the phone: kept through everything below.
+  await phone.getByLabel("New task").fill("Half-typed on the phone");
+
+  await addTask(laptop, "Buy milk");
+  await addTask(laptop, "Water the plants");
+  await expect(taskRow(phone, "Buy milk")).toBeVisible(SOON);
+  await expect(taskRow(phone, "Water the plants")).toBeVisible(SOON);
+
+  // Renamed on the laptop.
+  await taskRow(laptop, "Buy milk").locator(".title").dblclick();
+  const edit = laptop.locator("li.task.editing").getByLabel("Edit title");
+  await edit.fill("Buy oat milk");
+  await edit.press("Enter");
+  await expect(taskRow(phone, "Buy oat milk")).toBeVisible(SOON);
+
+  // Completed on the phone: the laptop follows.
+  await taskRow(phone, "Water the plants").getByRole("checkbox").click();
+  await expect(taskRow(laptop, "Water the plants")).toHaveClass(/completed/, SOON);
+
+  // Deleted on the laptop.
+  await taskRow(laptop, "Buy oat milk").getByRole("button", { name: "Delete Buy oat milk" }).click();
+  await expect(taskRow(phone, "Buy oat milk")).toHaveCount(0, SOON);
+
+  // Cleared on the phone.
+  await phone.getByRole("button", { name: /Clear completed/ }).click();
+  await expect(taskRow(laptop, "Water the plants")).toHaveCount(0, SOON);
+  await expect(laptop.locator("li.task")).toHaveCount(0);
+
+  await expect(phone.getByLabel("New task")).toHaveValue("Half-typed on the phone");
+  await screenshot(phone, "live-01-phone");
+
+  // The stranger heard none of it, and still has only their own.
+  await expect(stranger.locator("li.task .title")).toHaveText(["The stranger's own"]);
+});
+
+test("a change made through the API shows on the open page", async ({ browser }) => {
+  const page = await signedUp(browser, "Api", uniqueEmail("live-api"));
+  const headers = { authorization: `Bearer ${await storedToken(page)}` };
+  const me = await (await page.request.get("/api/me", { headers })).json();
+  const made = await page.request.post(`/api/${me.id}/tasks`, { headers, data: { title: "Made by a script" } });
+  expect(made.status()).toBe(201);
+  await expect(taskRow(page, "Made by a script")).toBeVisible(SOON);
+});
+
+test("a title changed elsewhere while it is being edited is shown, not typed over", async ({ browser }) => {
+  const email = uniqueEmail("live-edit");
+  const laptop = await signedUp(browser, "Editor", email);
+  await addTask(laptop, "Call the bank");
+  const phone = await secondDevice(browser, email);
+
+  // The phone starts editing; the laptop renames meanwhile.
+  await taskRow(phone, "Call the bank").locator(".title").dblclick();
+  const phoneEdit = phone.locator("li.task.editing").getByLabel("Edit title");
+  await phoneEdit.fill("Call the bank about the card");
+  await taskRow(laptop, "Call the bank").locator(".title").dblclick();
+  const laptopEdit = laptop.locator("li.task.editing").getByLabel("Edit title");
+  await laptopEdit.fill("Call the bank today");
+  await laptopEdit.press("Enter");
+
+  const notice = phone.locator("li.task.editing .elsewhere");
+  await expect(notice).toHaveText(
+    "Changed on another device to “Call the bank today”. Enter saves yours; Escape keeps that.",
+    SOON,
+  );
+  await expect(phoneEdit).toHaveValue("Call the bank about the card");
+  await screenshot(phone, "live-02-edit-conflict");
+
+  // Enter saves what the phone typed; the laptop follows.
+  await phoneEdit.press("Enter");
+  await expect(taskRow(laptop, "Call the bank about the card")).toBeVisible(SOON);
+
+  // Escape keeps the other device's title.
+  await taskRow(phone, "Call the bank about the card").locator(".title").dblclick();
+  await phone.locator("li.task.editing").getByLabel("Edit title").fill("Never saved");
+  await taskRow(laptop, "Call the bank about the card").locator(".title").dblclick();
+  await laptop.locator("li.task.editing").getByLabel("Edit title").fill("Call the bank at nine");
+  await laptop.locator("li.task.editing").getByLabel("Edit title").press("Enter");
+  await expect(phone.locator("li.task.editing .elsewhere")).toContainText("Call the bank at nine", SOON);
+  await phone.locator("li.task.editing").getByLabel("Edit title").press("Escape");
+  await expect(taskRow(phone, "Call the bank at nine")).toBeVisible();
+  await expect(taskRow(laptop, "Never saved")).toHaveCount(0);
+});
+
+test("a token signed out elsewhere sends the open page to sign in at once", async ({ browser }) => {
+  const email = uniqueEmail("live-out");
+  const page = await signedUp(browser, "Out", email);
+  await addTask(page, "Still mine");
+  const token = await storedToken(page);
+  const signOut = await page.request.post("/api/auth/sign-out", {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(signOut.status()).toBe(204);
+  // Without anything done on the page.
+  await expect(page).toHaveURL(/\/sign-in\?reason=ended&next=\/tasks$/, { timeout: 5_000 });
+  await signIn(page, email);
+  await expect(taskRow(page, "Still mine")).toBeVisible();
+});
+
+test("a page back online shows what changed while it was offline", async ({ browser }) => {
+  const email = uniqueEmail("live-offline");
+  const laptop = await signedUp(browser, "Offline", email);
+  const phone = await secondDevice(browser, email);
+  await phone.context().setOffline(true);
+  await addTask(laptop, "Added while the phone was offline");
+  const reopened = streamOpens(phone);
+  await phone.context().setOffline(false);
+  await reopened;
+  await expect(taskRow(phone, "Added while the phone was offline")).toBeVisible({ timeout: 5_000 });
+});
+
+test("a page opens one stream, and closes it when left", async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  const streams: string[] = [];
+  page.on("request", (request) => {
+    if (LIVE_STREAM.test(request.url())) streams.push(request.url());
+  });
+  const open = streamOpens(page);
+  await signUp(page, "Once", uniqueEmail("live-once"));
+  await open;
+  await addTask(page, "One stream is enough");
+  expect(streams).toHaveLength(1);
+  const closed = page.waitForEvent("requestfailed", (r) => LIVE_STREAM.test(r.url()));
+  await page.getByRole("link", { name: "Account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await closed;
+  await page.waitForTimeout(1_500);
+  expect(streams).toHaveLength(1);
+});
