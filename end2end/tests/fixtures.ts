@@ -5,29 +5,34 @@ import { readFileSync } from "node:fs";
 // hydration or a Rust panic shows up there first. A refused request (4xx) that the
 // scenario provokes on purpose is logged by Chromium as "Failed to load resource":
 // that one line is expected and allowed. So is a live stream that cannot reach a
-// server being restarted: the page opens it again, by design.
+// server being restarted (the page opens it again, by design), and any request made
+// while a scenario has taken the browser offline.
 export const test = base.extend<{ pageErrors: string[] }>({
   pageErrors: [
     async ({ context }, use) => {
       const errors: string[] = [];
-      const watch = (page: Page) => {
-        page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
-        page.on("console", (message) => {
-          const text = message.text();
-          if (message.type() !== "error") return;
-          if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
-          if (/Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(text) && LIVE_STREAM.test(message.location().url)) return;
-          errors.push(`${page.url()}: ${text}`);
-        });
-      };
-      context.pages().forEach(watch);
-      context.on("page", watch);
+      context.pages().forEach((page) => watchErrors(page, errors));
+      context.on("page", (page) => watchErrors(page, errors));
       await use(errors);
       expect(errors, "errors in the browser console").toEqual([]);
     },
     { auto: true },
   ],
 });
+
+/** Adds what goes wrong in `page` to `errors` (the `pageErrors` fixture, for a page of
+ * a browser context a test made itself). */
+export function watchErrors(page: Page, errors: string[]) {
+  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() !== "error") return;
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+    if (/Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(text) && LIVE_STREAM.test(message.location().url)) return;
+    if (/Failed to load resource: net::ERR_INTERNET_DISCONNECTED/.test(text)) return;
+    errors.push(`${page.url()}: ${text}`);
+  });
+}
 
 export { expect };
 

@@ -105,13 +105,12 @@ pub(super) fn TaskEditor(editor: Editor, current: Memo<Option<Task>>) -> impl In
         ..
     } = editor;
     let error_id = format!("edit-{}-error", id.get_value());
+    // The title now, when another device changed it since the editor opened.
     let elsewhere = move || {
-        current.with(|task| match task {
-            Some(task) if open.get() && base.with_value(|base| *base != task.title) => format!(
-                "Changed on another device to “{}”. Enter saves yours; Escape keeps that.",
-                task.title
-            ),
-            _ => String::new(),
+        current.with(|task| {
+            task.as_ref()
+                .filter(|task| open.get() && base.with_value(|base| *base != task.title))
+                .map(|task| task.title.clone())
         })
     };
     view! {
@@ -144,7 +143,10 @@ pub(super) fn TaskEditor(editor: Editor, current: Memo<Option<Task>>) -> impl In
                 }
             />
             <p class="field-error" id=error_id aria-live="polite">{move || error.get().unwrap_or_default()}</p>
-            <p class="hint elsewhere" role="status">{elsewhere}</p>
+            <p class="hint elsewhere" role="status" class:hidden=move || elsewhere().is_none()>
+                "Changed on another device to “"{move || elsewhere().unwrap_or_default()}
+                "”. Enter saves yours; Escape keeps that."
+            </p>
         </div>
     }
     .into_inner()

@@ -211,9 +211,14 @@ pub fn TasksPage() -> impl IntoView {
 
     let user = RwSignal::new(None);
     Effect::new(move |_| user.set(session::display_name()));
-    // Changes made on other devices and tabs show here as they happen.
+    // Changes made on other devices and tabs show here as they happen. Under an owner of
+    // its own: a task holds its owner alive, and the page's must be free to go, taking
+    // this one (and the stream) with it.
     #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local_scoped(sync::keep_current(store, ready));
+    Owner::current()
+        .unwrap_or_default()
+        .child()
+        .with(|| leptos::task::spawn_local_scoped(sync::keep_current(store, ready)));
 
     set_page_title("Tasks · Todo");
     view! {

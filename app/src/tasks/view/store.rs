@@ -57,8 +57,8 @@ pub(super) struct TaskStore {
     notices: Notices,
     /// Changes sent to the server, and those answered: while they differ, the list
     /// shows something the server may not hold yet (`busy`).
-    sent: StoredValue<u32>,
-    answered: StoredValue<u32>,
+    sent: StoredValue<u64>,
+    answered: StoredValue<u64>,
 }
 
 impl TaskStore {
@@ -91,14 +91,14 @@ impl TaskStore {
 
     /// How many changes have been sent: a list read while this moved may miss one.
     #[cfg(feature = "hydrate")]
-    pub(super) fn sent(self) -> Option<u32> {
+    pub(super) fn sent(self) -> Option<u64> {
         self.sent.try_get_value()
     }
 
     /// Counts a change out to the server (`true`) or answered (`false`).
     fn sending(self, out: bool) {
         let count = if out { self.sent } else { self.answered };
-        count.try_update_value(|n| *n = n.wrapping_add(1));
+        count.set_value(count.get_value() + 1);
     }
 
     /// The counts, tracked.
