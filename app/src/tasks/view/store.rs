@@ -15,7 +15,7 @@ use crate::{
     },
     ui::plural,
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{lazy, prelude::*, task::spawn_local};
 use std::future::Future;
 
 /// How many tasks there are, in all and by state.
@@ -206,15 +206,7 @@ impl TaskStore {
         self.notices.dismiss();
         self.sending(true);
         spawn_local(async move {
-            for task in tasks {
-                match restore_task(task).await {
-                    Ok(task) => self.add(task),
-                    Err(error) => {
-                        self.notices.fail(error);
-                        break;
-                    }
-                }
-            }
+            restore_each(self, tasks).await;
             self.sending(false);
         });
     }
@@ -311,6 +303,18 @@ impl TaskStore {
     pub(super) fn find(self, id: &str) -> Option<Task> {
         self.tasks
             .with_untracked(|all| all.iter().find(|t| t.id == id).cloned())
+    }
+}
+
+/// The undo's calls. Lazy: a chunk of their own, fetched on the first undo, keeps the
+/// code that sends a whole task out of the first load.
+#[lazy]
+async fn restore_each(store: TaskStore, tasks: Vec<Task>) {
+    for task in tasks {
+        match restore_task(task).await {
+            Ok(task) => store.add(task),
+            Err(error) => return store.notices.fail(error),
+        }
     }
 }
 
