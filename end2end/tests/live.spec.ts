@@ -9,6 +9,7 @@ import {
   taskRow,
   storedToken,
   uniqueEmail,
+  restartServer,
   LIVE_STREAM,
   watchErrors,
 } from "./fixtures";
@@ -165,6 +166,19 @@ test("a page back online shows what changed while it was offline", async ({ brow
   await phone.context().setOffline(false);
   await reopened;
   await expect(taskRow(phone, "Added while the phone was offline")).toBeVisible({ timeout: 5_000 });
+});
+
+test("a page left open through a server restart hears what changes after it", async ({ browser, pageErrors, baseURL }) => {
+  const page = await signedUp(browser, pageErrors, "Restart", uniqueEmail("live-restart"));
+  const headers = { authorization: `Bearer ${await storedToken(page)}` };
+  const me = await (await page.request.get("/api/me", { headers })).json();
+  // The old server ends the stream (`closing`); the page opens one on the new server.
+  const reopened = streamOpens(page);
+  await restartServer(baseURL!);
+  await reopened;
+  const made = await page.request.post(`/api/${me.id}/tasks`, { headers, data: { title: "Made after the restart" } });
+  expect(made.status()).toBe(201);
+  await expect(taskRow(page, "Made after the restart")).toBeVisible(SOON);
 });
 
 test("a page opens one stream, and closes it when left", async ({ browser, pageErrors }) => {

@@ -120,6 +120,8 @@ pub async fn follow(heard: impl Fn(Heard)) {
                 return;
             }
             handles.waiting.set_value(None);
+            // Woken by going online, or not: either way the next stream opens now.
+            handles.hurry.set_value(false);
         }
     }
 }
