@@ -4,9 +4,10 @@ import { readFileSync } from "node:fs";
 // Every test fails on an uncaught exception or a console error in the page: a broken
 // hydration or a Rust panic shows up there first. A refused request (4xx) that the
 // scenario provokes on purpose is logged by Chromium as "Failed to load resource":
-// that one line is expected and allowed. So is a live stream that cannot reach a
-// server being restarted (the page opens it again, by design), and any request made
-// while a scenario has taken the browser offline.
+// that one line is expected and allowed. So is a refused connection while a scenario
+// has the server stopped (`restartServer`: the page's live stream opens again, and a
+// token about to expire is refreshed first, in the background, by design), and any
+// request made while a scenario has taken the browser offline.
 export const test = base.extend<{ pageErrors: string[] }>({
   pageErrors: [
     async ({ context }, use) => {
@@ -28,7 +29,7 @@ export function watchErrors(page: Page, errors: string[]) {
     const text = message.text();
     if (message.type() !== "error") return;
     if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
-    if (/Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(text) && LIVE_STREAM.test(message.location().url)) return;
+    if (/Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(text) && serverWasDown()) return;
     if (/Failed to load resource: net::ERR_INTERNET_DISCONNECTED/.test(text)) return;
     errors.push(`${page.url()}: ${text}`);
   });
@@ -102,8 +103,28 @@ export async function storedToken(context: BrowserContext | Page): Promise<strin
   return token as string;
 }
 
+/** When `restartServer` last stopped the server, and when the new one was ready. */
+const down = { from: 0, until: 0 };
+
+/** Whether the server is stopped by `restartServer`, or was a moment ago (a console
+ * message reaches the test a little after the page logs it). */
+function serverWasDown(): boolean {
+  const now = Date.now();
+  return down.from > 0 && now >= down.from && (down.until === 0 || now <= down.until + 2_000);
+}
+
 /** Stops the server; the harness starts it again. Resolves once the new one is ready. */
 export async function restartServer(baseURL: string) {
+  down.from = Date.now();
+  down.until = 0;
+  try {
+    return await restart(baseURL);
+  } finally {
+    down.until = Date.now();
+  }
+}
+
+async function restart(baseURL: string) {
   const pidfile = process.env.SERVER_PIDFILE;
   if (!pidfile) throw new Error("SERVER_PIDFILE is not set: run the tests through scripts/test.sh");
   const before = readFileSync(pidfile, "utf8").trim();
