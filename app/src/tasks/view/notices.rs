@@ -72,7 +72,11 @@ impl Notices {
     }
 
     fn show(self, text: String, undo: Vec<Task>, error: bool, deletes: bool) {
-        let mine = self.serial.get_value() + 1;
+        // A refusal may be answered after the person has left the page: nothing to show.
+        let Some(last) = self.serial.try_get_value() else {
+            return;
+        };
+        let mine = last + 1;
         self.serial.set_value(mine);
         self.current.set(Some(Notice {
             serial: mine,
@@ -84,7 +88,9 @@ impl Notices {
         let current = self.current;
         set_timeout(
             move || {
-                if current.with_untracked(|n| n.as_ref().map(|n| n.serial)) == Some(mine) {
+                // The page may be gone by now.
+                if current.try_with_untracked(|n| n.as_ref().map(|n| n.serial)) == Some(Some(mine))
+                {
                     current.set(None);
                 }
             },

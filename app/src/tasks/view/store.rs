@@ -95,10 +95,13 @@ impl TaskStore {
         self.sent.try_get_value()
     }
 
-    /// Counts a change out to the server (`true`) or answered (`false`).
+    /// Counts a change out to the server (`true`) or answered (`false`). An answer may
+    /// come after the person has left the page: then there is nothing to count.
     fn sending(self, out: bool) {
         let count = if out { self.sent } else { self.answered };
-        count.set_value(count.get_value() + 1);
+        if let Some(n) = count.try_get_value() {
+            count.set_value(n + 1);
+        }
     }
 
     /// The counts, tracked.
