@@ -11,7 +11,7 @@ use leptos::server_fn::{
     client::{browser::BrowserClient, Client},
     error::FromServerFnError,
     request::browser::BrowserRequest,
-    response::{browser::BrowserResponse, ClientRes},
+    response::browser::BrowserResponse,
 };
 use std::future::Future;
 
@@ -122,6 +122,33 @@ pub fn store(session: &AuthSession) {
     let _ = session;
 }
 
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// The token of a sign-out under way: already gone from local storage, it is what
+    /// the next call (the sign-out's own) sends.
+    static LEAVING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Signs this browser out before the server hears of it, then runs `call` (the
+/// sign-out) with the token it had. The other tabs see the token leave local storage
+/// first, so they learn of the sign-out as this browser's own: the server's word
+/// (their stream ending, a 401) can only come after it.
+pub async fn sign_out_first<F: Future>(call: impl FnOnce() -> F) -> F::Output {
+    #[cfg(feature = "hydrate")]
+    {
+        let token = fresh_token().await;
+        clear();
+        LEAVING.with(|leaving| leaving.replace(token));
+        let answer = call().await;
+        LEAVING.with(|leaving| leaving.take());
+        answer
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        call().await
+    }
+}
+
 /// Forgets the session in this browser (every tab sees the storage change).
 pub fn clear() {
     #[cfg(feature = "hydrate")]
@@ -180,6 +207,29 @@ pub fn hinted_on_server() -> bool {
     })
 }
 
+/// A call was refused (401). The session ends here only if it is still the one the
+/// call was sent with: a token gone from local storage since means another tab signed
+/// out (and says so); a different one, that another tab signed in since (the page
+/// starts again with it, and never clears it).
+#[cfg(feature = "hydrate")]
+fn refused(sent: Option<&str>) {
+    match (sent, token()) {
+        (Some(_), None) => signed_out_elsewhere(),
+        (sent, Some(now)) if sent != Some(now.as_str()) => {
+            let _ = leptos::prelude::window().location().reload();
+        }
+        _ => end_session(),
+    }
+}
+
+/// Another tab of this browser signed out: to the sign-in page, saying so.
+pub fn signed_out_elsewhere() {
+    #[cfg(feature = "hydrate")]
+    let _ = leptos::prelude::window()
+        .location()
+        .assign(&format!("/sign-in?reason={SIGNED_OUT_ELSEWHERE}"));
+}
+
 /// Sends the person to sign in, saying why, and back to where they were afterwards.
 #[cfg(feature = "hydrate")]
 fn end_session() {
@@ -228,17 +278,25 @@ where
 
     async fn send(req: Self::Request) -> Result<Self::Response, E> {
         #[cfg(feature = "hydrate")]
-        let token = fresh_token().await;
+        let leaving = LEAVING.with(|leaving| leaving.take());
+        #[cfg(feature = "hydrate")]
+        let token = match &leaving {
+            Some(token) => Some(token.clone()),
+            None => fresh_token().await,
+        };
         #[cfg(not(feature = "hydrate"))]
         let token = token();
-        if let Some(token) = token {
+        if let Some(token) = &token {
             req.headers()
                 .set("authorization", &format!("Bearer {token}"));
         }
         let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
-        if ClientRes::<E>::status(&response) == 401 {
-            #[cfg(feature = "hydrate")]
-            end_session();
+        // A sign-out's own refusal: the session is gone here already.
+        #[cfg(feature = "hydrate")]
+        if leptos::server_fn::response::ClientRes::<E>::status(&response) == 401
+            && leaving.is_none()
+        {
+            refused(token.as_deref());
         }
         Ok(response)
     }

@@ -86,3 +86,19 @@ test("each delete can be undone, and so can a clear", async ({ page }) => {
   await expect(page.locator("li.task")).toHaveCount(3);
   await expect(page.locator("li.task.completed .title")).toHaveText(["Drop two", "Drop one"]);
 });
+
+test("a notice outlives nothing: leaving the page while it shows is quiet", async ({ page, pageErrors }) => {
+  await signUp(page, "Leaver", uniqueEmail("leaver"));
+  await addTask(page, "Gone soon");
+  await taskRow(page, "Gone soon").getByRole("button", { name: "Delete Gone soon" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Deleted “Gone soon”." })).toBeVisible();
+  // The notice's timer (6 s) and the delete's answer come after the page is gone.
+  await page.getByRole("link", { name: "Account" }).click();
+  await expect(page.getByRole("heading", { name: "Your account", exact: true })).toBeVisible();
+  await page.waitForTimeout(6_500);
+  expect(pageErrors).toEqual([]);
+  // The app still works: back to the tasks, the delete stuck.
+  await page.getByRole("link", { name: "Back to your tasks" }).click();
+  await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
+  await expect(taskRow(page, "Gone soon")).toHaveCount(0);
+});

@@ -141,6 +141,31 @@ test("a title changed elsewhere while it is being edited is shown, not typed ove
   await expect(taskRow(laptop, "Never saved")).toHaveCount(0);
 });
 
+test("a task deleted elsewhere while it is being edited is offered back, with the edit", async ({ browser, pageErrors }) => {
+  const email = uniqueEmail("live-gone");
+  const laptop = await signedUp(browser, pageErrors, "Deleter", email);
+  await addTask(laptop, "Book the flights");
+  const phone = await secondDevice(browser, pageErrors, email);
+
+  // The phone is renaming it when the laptop deletes it.
+  await taskRow(phone, "Book the flights").locator(".title").dblclick();
+  await phone.locator("li.task.editing").getByLabel("Edit title").fill("Book the flights to Lisbon");
+  await taskRow(laptop, "Book the flights").getByRole("button", { name: "Delete Book the flights" }).click();
+
+  const notice = phone.getByRole("status").filter({ hasText: "“Book the flights” was deleted on another device." });
+  await expect(notice).toBeVisible(SOON);
+  await expect(phone.locator("li.task")).toHaveCount(0);
+  await screenshot(phone, "live-03-deleted-while-editing");
+
+  // Undo brings it back with what the phone typed, on both devices.
+  await phone.getByRole("button", { name: "Undo" }).click();
+  await expect(taskRow(phone, "Book the flights to Lisbon")).toBeVisible();
+  await expect(taskRow(laptop, "Book the flights to Lisbon")).toBeVisible(SOON);
+  await expect(taskRow(laptop, "Book the flights")).toHaveCount(0);
+  await phone.reload();
+  await expect(phone.locator("li.task .title")).toHaveText(["Book the flights to Lisbon"]);
+});
+
 test("a token signed out elsewhere sends the open page to sign in at once", async ({ browser, pageErrors }) => {
   const email = uniqueEmail("live-out");
   const page = await signedUp(browser, pageErrors, "Out", email);

@@ -262,6 +262,26 @@ test("a sign-out in one tab signs out the others", async ({ context }) => {
   await expect(first.getByText("You signed out in another tab.")).toBeHidden();
 });
 
+test("a sign-out in one tab is its word in the others, however long the server takes to answer", async ({ context }) => {
+  const first = await context.newPage();
+  await signUp(first, "Slow Sign Out", uniqueEmail("slow-out"));
+  const second = await context.newPage();
+  await second.goto("/tasks");
+  await expect(second.getByRole("heading", { name: "Tasks" })).toBeVisible();
+  // The server ends the token at once (the second tab's stream hears it), but its
+  // answer reaches the first tab 3 s later.
+  await first.route("**/rpc/auth/sign-out", async (route) => {
+    const response = await route.fetch();
+    await new Promise((done) => setTimeout(done, 3_000));
+    await route.fulfill({ response });
+  });
+  await first.getByRole("button", { name: "Sign out" }).click();
+  await expect(second).toHaveURL(/\/sign-in\?reason=signed-out$/, { timeout: 2_500 });
+  await expect(second.getByText("You signed out in another tab.")).toBeVisible();
+  await expect(first).toHaveURL(/\/sign-in$/);
+  await expect(first.getByText("You signed out in another tab.")).toBeHidden();
+});
+
 test("the page works at 360 px wide", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await signUp(page, "Narrow", uniqueEmail("narrow"));

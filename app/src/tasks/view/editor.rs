@@ -46,11 +46,14 @@ impl Editor {
         }
     }
 
-    /// Opens with `text`, focused and selected.
+    /// Opens with `text`, focused and selected. The text is a draft from the start: a
+    /// session that ends, or the task deleted on another device, loses no editor.
     pub(super) fn start(self, text: String) {
-        if let Some(task) = self.store.find(&self.id.get_value()) {
+        let id = self.id.get_value();
+        if let Some(task) = self.store.find(&id) {
             self.base.set_value(task.title);
         }
+        drafts::keep_edit(&id, &text);
         self.draft.set(text);
         self.error.set(None);
         self.open.set(true);

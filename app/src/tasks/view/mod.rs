@@ -180,10 +180,7 @@ pub fn TasksPage() -> impl IntoView {
     });
     let signed_out_elsewhere = window_event_listener(leptos::ev::storage, move |ev| {
         if ev.key().as_deref() == Some(session::TOKEN_KEY) && ev.new_value().is_none() {
-            let _ = window().location().assign(&format!(
-                "/sign-in?reason={}",
-                session::SIGNED_OUT_ELSEWHERE
-            ));
+            session::signed_out_elsewhere();
         }
     });
     on_cleanup(move || signed_out_elsewhere.remove());
@@ -193,10 +190,10 @@ pub fn TasksPage() -> impl IntoView {
         move |_| {
             let navigate = navigate.clone();
             spawn_local(async move {
-                // Signed out here whatever the server says: the token leaves this browser.
-                let _ = sign_out().await;
-                session::clear();
+                // Signed out here whatever the server says: the token leaves this
+                // browser, before the server is told.
                 drafts::forget_all();
+                let _ = session::sign_out_first(sign_out).await;
                 navigate("/sign-in", NavigateOptions::default());
             });
         }

@@ -140,6 +140,26 @@ impl TaskStore {
         self.tasks.set(all);
     }
 
+    /// The list read again after a change elsewhere. A task deleted on another device
+    /// while its editor is open here goes too, and the message offers it back with
+    /// what was typed (Undo).
+    #[cfg(feature = "hydrate")]
+    pub(super) fn load_current(self, all: Vec<Task>) {
+        if let Some((id, typed)) = drafts::edit() {
+            if let Some(task) = self.find(&id).filter(|_| !all.iter().any(|t| t.id == id)) {
+                drafts::forget_edit();
+                let typed = typed.trim();
+                let title = match crate::tasks::validate::title_problem(typed) {
+                    None => typed.to_owned(),
+                    Some(_) => task.title.clone(),
+                };
+                let text = format!("“{}” was deleted on another device.", task.title);
+                self.notices.say(text, vec![Task { title, ..task }]);
+            }
+        }
+        self.load(all);
+    }
+
     /// Creates a task; it shows once the server has made it.
     pub(super) async fn create(self, input: NewTask) -> Result<(), AppError> {
         self.sending(true);

@@ -14,9 +14,6 @@ use crate::{
 use leptos::{lazy, prelude::*, task::spawn_local};
 use std::{cell::Cell, rc::Rc};
 
-/// A same-browser sign-out tells the other tabs through local storage; this long is
-/// left for that word to arrive before this page finds out for itself.
-const SIGN_OUT_GRACE_MILLIS: i32 = 1_000;
 /// How often a read waits for the page's own changes to be answered.
 const SETTLE_MILLIS: i32 = 50;
 
@@ -71,7 +68,9 @@ async fn read(store: TaskStore) {
         }
         let Some(sent) = store.sent() else { return };
         match fetch_all().await {
-            Ok(all) if store.sent() == Some(sent) && !store.busy() => return store.load(all),
+            Ok(all) if store.sent() == Some(sent) && !store.busy() => {
+                return store.load_current(all)
+            }
             Ok(_) => {}
             // The session has ended (the client has sent the page to sign in), or
             // the server cannot answer now: the next event or stream asks again.
@@ -80,11 +79,10 @@ async fn read(store: TaskStore) {
     }
 }
 
-/// The stream's token no longer works: unless another tab of this browser signed
-/// out (and that tab's word sends this one to sign in), a read meets the 401 that
-/// ends the session here.
+/// The stream's token no longer works: unless another tab of this browser signed out
+/// (it forgets the token before telling the server, and its word sends this page to
+/// sign in), a read meets the 401 that ends the session here.
 async fn signed_out(store: TaskStore) {
-    pause(SIGN_OUT_GRACE_MILLIS).await;
     if session::token().is_some() && store.sent().is_some() {
         let _ = fetch_all().await;
     }
