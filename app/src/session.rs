@@ -36,7 +36,16 @@ pub const HINT_COOKIE: &str = "todo_signed_in";
 /// Where a refused token sends the person, with the reason.
 pub const SESSION_ENDED: &str = "ended";
 /// Where a sign-out in another tab sends this one.
-pub const SIGNED_OUT_ELSEWHERE: &str = "signed-out";
+macro_rules! signed_out_elsewhere_reason {
+    () => {
+        "signed-out"
+    };
+}
+pub const SIGNED_OUT_ELSEWHERE: &str = signed_out_elsewhere_reason!();
+/// The sign-in page, saying that another tab signed out (a constant: no formatting).
+#[cfg(feature = "hydrate")]
+const SIGN_IN_SIGNED_OUT_ELSEWHERE: &str =
+    concat!("/sign-in?reason=", signed_out_elsewhere_reason!());
 /// The account page signed out every device.
 pub const SIGNED_OUT_EVERYWHERE: &str = "everywhere";
 /// The account was deleted.
@@ -126,7 +135,7 @@ pub fn store(session: &AuthSession) {
 thread_local! {
     /// The token of a sign-out under way: already gone from local storage, it is what
     /// the next call (the sign-out's own) sends.
-    static LEAVING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    static LEAVING: std::cell::Cell<Option<String>> = const { std::cell::Cell::new(None) };
 }
 
 /// Signs this browser out before the server hears of it, then runs `call` (the
@@ -138,9 +147,9 @@ pub async fn sign_out_first<F: Future>(call: impl FnOnce() -> F) -> F::Output {
     {
         let token = fresh_token().await;
         clear();
-        LEAVING.with(|leaving| leaving.replace(token));
+        LEAVING.set(token);
         let answer = call().await;
-        LEAVING.with(|leaving| leaving.take());
+        LEAVING.take();
         answer
     }
     #[cfg(not(feature = "hydrate"))]
@@ -227,7 +236,7 @@ pub fn signed_out_elsewhere() {
     #[cfg(feature = "hydrate")]
     let _ = leptos::prelude::window()
         .location()
-        .assign(&format!("/sign-in?reason={SIGNED_OUT_ELSEWHERE}"));
+        .assign(SIGN_IN_SIGNED_OUT_ELSEWHERE);
 }
 
 /// Sends the person to sign in, saying why, and back to where they were afterwards.
@@ -262,9 +271,30 @@ fn encode_query_value(value: &str) -> String {
         .collect()
 }
 
+/// The token a call sends, and whether the call is a sign-out's own (`sign_out_first`).
+/// Apart from the client, which is made once per error type, so that the bundle holds
+/// this once.
+#[cfg(feature = "hydrate")]
+async fn outgoing_token() -> (Option<String>, bool) {
+    match LEAVING.take() {
+        Some(token) => (Some(token), true),
+        None => (fresh_token().await, false),
+    }
+}
+
+/// What the server's answer to a call that sent `sent` means for the session here.
+#[cfg(feature = "hydrate")]
+fn answered(status: u16, sent: Option<String>, leaving: bool) {
+    // A sign-out's own refusal: the session is gone here already.
+    if status == 401 && !leaving {
+        refused(sent.as_deref());
+    }
+}
+
 /// The server-function client of every call that needs the user: it attaches the
-/// stored token, and any 401 ends the session here: expired, signed out elsewhere,
-/// corrupted, or gone from local storage (another tab, an extension, storage cleared).
+/// stored token, and a 401 ends the session here (expired, signed out on another
+/// device, corrupted) unless local storage no longer holds the token it sent, which
+/// another tab signing out or in has changed (`refused`).
 pub struct AuthClient;
 
 impl<E, IS, OS> Client<E, IS, OS> for AuthClient
@@ -278,12 +308,7 @@ where
 
     async fn send(req: Self::Request) -> Result<Self::Response, E> {
         #[cfg(feature = "hydrate")]
-        let leaving = LEAVING.with(|leaving| leaving.take());
-        #[cfg(feature = "hydrate")]
-        let token = match &leaving {
-            Some(token) => Some(token.clone()),
-            None => fresh_token().await,
-        };
+        let (token, leaving) = outgoing_token().await;
         #[cfg(not(feature = "hydrate"))]
         let token = token();
         if let Some(token) = &token {
@@ -291,13 +316,12 @@ where
                 .set("authorization", &format!("Bearer {token}"));
         }
         let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
-        // A sign-out's own refusal: the session is gone here already.
         #[cfg(feature = "hydrate")]
-        if leptos::server_fn::response::ClientRes::<E>::status(&response) == 401
-            && leaving.is_none()
-        {
-            refused(token.as_deref());
-        }
+        answered(
+            leptos::server_fn::response::ClientRes::<E>::status(&response),
+            token,
+            leaving,
+        );
         Ok(response)
     }
 
