@@ -44,7 +44,8 @@ budget=${BUNDLE_GZIP_BUDGET:-200000}
   die "the hydrate bundle is $gz bytes gzip, past its budget of $budget (README, Sizes)"
 # A lazy page opened directly downloads its chunks beside the bundle (the server's answer
 # preloads them): what each such first load weighs. A lazy function (live sync's
-# follower, the undo) is fetched later, when needed: what it adds.
+# follower, the undo's and the bulk changes' calls) is fetched later, when needed: what
+# it adds.
 node -e 'for (const [split, files] of Object.entries(require(process.argv[1])))
   console.log(split.startsWith("__") ? split.replace(/^__/, "/").replace(/_route_view_[0-9]+$/, "").replaceAll("_", "-")
     : split.replace(/_[0-9]+$/, "()"), files.join(" "))' \

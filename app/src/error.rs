@@ -228,6 +228,16 @@ impl<'de> Deserialize<'de> for AppError {
     }
 }
 
+/// A lazy chunk of the page that could not be fetched: to the person, the network failed.
+#[cfg(feature = "hydrate")]
+impl From<leptos::wasm_split::SplitLoaderError> for AppError {
+    fn from(error: leptos::wasm_split::SplitLoaderError) -> Self {
+        AppError::Transport {
+            message: error.to_string(),
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = PostcardEncoding;
 

@@ -282,6 +282,41 @@ test("a sign-out in one tab is its word in the others, however long the server t
   await expect(first.getByText("You signed out in another tab.")).toBeHidden();
 });
 
+test("a seldom-made change whose code cannot be fetched is put back and says so, and goes through once it can", async ({ page, pageErrors }) => {
+  await signUp(page, "Patchy Network", uniqueEmail("chunks"));
+  await addTask(page, "First");
+  await addTask(page, "Second");
+  // The calls of the bulk changes and of the undo come in chunks fetched on first use.
+  const chunks = /\/pkg\/split_(bulk|undo)_calls\.wasm$/;
+  const refused = new Set<string>();
+  await page.route(chunks, (route) => {
+    refused.add(new URL(route.request().url()).pathname);
+    return route.fulfill({ status: 404, body: "" });
+  });
+
+  await page.getByLabel("Mark all complete").click();
+  await expect(page.locator(".toast.error")).toHaveText(/Not saved: The server cannot be reached/);
+  await expect(page.locator("li.task.completed")).toHaveCount(0);
+  await taskRow(page, "First").getByRole("button", { name: "Delete First" }).click();
+  await expect(taskRow(page, "First")).toHaveCount(0);
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator(".toast.error")).toHaveText(/Not saved: The server cannot be reached/);
+  expect([...refused].sort()).toEqual(["/pkg/split_bulk_calls.wasm", "/pkg/split_undo_calls.wasm"]);
+
+  // The page still works, and each chunk is fetched again on the next try.
+  await page.unroute(chunks);
+  await page.getByLabel("Mark all complete").click();
+  await expect(page.locator("li.task.completed")).toHaveCount(1);
+  await page.reload();
+  await expect(page.locator("li.task .title")).toHaveText(["Second"]);
+  await expect(page.locator("li.task.completed")).toHaveCount(1);
+
+  // What the browser logged of the two refused fetches, and nothing else.
+  const expected = pageErrors.filter((error) => /status of 404|HTTP status code is not ok/.test(error));
+  expect(expected.length).toBeGreaterThan(0);
+  pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((error) => !expected.includes(error)));
+});
+
 test("the page works at 360 px wide", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await signUp(page, "Narrow", uniqueEmail("narrow"));

@@ -15,8 +15,8 @@ use crate::{
     },
     ui::plural,
 };
-use leptos::{lazy, prelude::*, task::spawn_local};
-use std::future::Future;
+use leptos::{prelude::*, task::spawn_local};
+use std::{future::Future, pin::Pin};
 
 /// How many tasks there are, in all and by state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -229,7 +229,9 @@ impl TaskStore {
         self.notices.dismiss();
         self.sending(true);
         spawn_local(async move {
-            restore_each(self, tasks).await;
+            if let Err(error) = restore_each(self, tasks).await {
+                self.notices.fail(error);
+            }
             self.sending(false);
         });
     }
@@ -239,7 +241,7 @@ impl TaskStore {
         let wanted = !self.counts.get_untracked().all_done();
         self.optimistic(
             Change::CompleteAll(wanted),
-            set_all_completed(wanted),
+            complete_all_call(wanted),
             move |changed, _| changed.into_iter().for_each(|task| self.put(task)),
         );
     }
@@ -247,7 +249,7 @@ impl TaskStore {
     pub(super) fn clear_completed(self) {
         self.optimistic(
             Change::ClearCompleted,
-            clear_completed(),
+            clear_completed_call(),
             move |n, cleared| {
                 let what = plural(n as usize, "completed task", "completed tasks");
                 self.notices.say(format!("Cleared {what}."), cleared)
@@ -329,16 +331,61 @@ impl TaskStore {
     }
 }
 
-/// The undo's calls. Lazy: a chunk of their own, fetched on the first undo, keeps the
-/// code that sends a whole task out of the first load.
-#[lazy]
-async fn restore_each(store: TaskStore, tasks: Vec<Task>) {
-    for task in tasks {
-        match restore_task(task).await {
-            Ok(task) => store.add(task),
-            Err(error) => return store.notices.fail(error),
+/// A server call, boxed so that it can come out of a lazy chunk.
+type Call<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+// The calls of seldom-made changes are chunks of their own, fetched on first use, so the
+// first load carries none of them: the undo's (which send a whole task) and the bulk
+// changes' (complete all, clear completed). Fallible, unlike `#[lazy]` (whose failed
+// fetch aborts the whole app): a chunk that cannot be fetched fails the call as the
+// network would, so the page puts the change back and says so, and the next try fetches
+// it again.
+
+/// The undo's calls: brings back deleted tasks one by one; the first refusal stops it.
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(
+        undo_calls,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let call = _; { call.await } -> Result<(), AppError>)
+    )
+)]
+fn restore_each(store: TaskStore, tasks: Vec<Task>) -> Call<()> {
+    Box::pin(async move {
+        for task in tasks {
+            store.add(restore_task(task).await?);
         }
-    }
+        Ok(())
+    })
+}
+
+/// Complete all's call.
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(
+        bulk_calls,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let call = _; { call.await } -> Result<Vec<Task>, AppError>)
+    )
+)]
+fn complete_all_call(wanted: bool) -> Call<Vec<Task>> {
+    Box::pin(set_all_completed(wanted))
+}
+
+/// Clear completed's call.
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(
+        bulk_calls,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let call = _; { call.await } -> Result<u64, AppError>)
+    )
+)]
+fn clear_completed_call() -> Call<u64> {
+    Box::pin(clear_completed())
 }
 
 /// Takes the tasks that match out of the list.
