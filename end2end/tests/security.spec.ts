@@ -1,4 +1,4 @@
-import { test, expect, signIn, signUp, addTask, taskRow, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, signIn, signUp, addTask, taskRow, uniqueEmail, deafen, PASSWORD } from "./fixtures";
 
 // `?next=` values that would lead elsewhere after signing in: each must end on the
 // app's own origin. The browser's URL parser drops tab, CR and LF and reads "\" as "/".
@@ -49,6 +49,9 @@ test("signing in never leaves the site, whatever ?next= says", async ({ page, co
 
 test("a removed token: the next call ends the session, and what was typed comes back", async ({ page }) => {
   const email = uniqueEmail("removed");
+  // Deaf to live sync: the echo of the page's own add would read the list again, and
+  // that read, not the person's next call, could be the one that meets the 401.
+  await deafen(page);
   await signUp(page, "Removed", email);
   await addTask(page, "Saved before");
 
@@ -74,6 +77,9 @@ test("a removed token: the next call ends the session, and what was typed comes 
 
 test("a corrupted token: an edit sends the page to sign in, and the editor comes back", async ({ page }) => {
   const email = uniqueEmail("corrupted");
+  // Deaf to live sync: the echo of the page's own add would read the list again, and
+  // that read, not the person's next call, could be the one that meets the 401.
+  await deafen(page);
   await signUp(page, "Corrupted", email);
   await addTask(page, "Rename me");
 
