@@ -334,58 +334,52 @@ impl TaskStore {
 /// A server call, boxed so that it can come out of a lazy chunk.
 type Call<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
-// The calls of seldom-made changes are chunks of their own, fetched on first use, so the
-// first load carries none of them: the undo's (which send a whole task) and the bulk
-// changes' (complete all, clear completed). Fallible, unlike `#[lazy]` (whose failed
-// fetch aborts the whole app): a chunk that cannot be fetched fails the call as the
-// network would, so the page puts the change back and says so, and the next try fetches
-// it again.
-
-/// The undo's calls: brings back deleted tasks one by one; the first refusal stops it.
-#[cfg_attr(
-    feature = "hydrate",
-    leptos::wasm_split::wasm_split(
-        undo_calls,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        return_wrapper(let call = _; { call.await } -> Result<(), AppError>)
-    )
-)]
-fn restore_each(store: TaskStore, tasks: Vec<Task>) -> Call<()> {
-    Box::pin(async move {
-        for task in tasks {
-            store.add(restore_task(task).await?);
-        }
-        Ok(())
-    })
+/// A call of a seldom-made change, in a chunk of the bundle named `$chunk` (calls made
+/// together share one), fetched on first use, so the first load carries none of them.
+/// Fallible, unlike `#[lazy]` (whose failed fetch aborts the whole app): a chunk that
+/// cannot be fetched fails the call as the network would, so the page puts the change
+/// back and says so, and the next try fetches it again.
+macro_rules! lazy_call {
+    ($(#[$doc:meta])* $chunk:ident: fn $name:ident($($arg:ident: $ty:ty),*) -> $ok:ty $body:block) => {
+        $(#[$doc])*
+        #[cfg_attr(
+            feature = "hydrate",
+            leptos::wasm_split::wasm_split(
+                $chunk,
+                wasm_split_path = ::leptos::wasm_split,
+                fallible,
+                return_wrapper(let call = _; { call.await } -> Result<$ok, AppError>)
+            )
+        )]
+        fn $name($($arg: $ty),*) -> Call<$ok> $body
+    };
 }
 
-/// Complete all's call.
-#[cfg_attr(
-    feature = "hydrate",
-    leptos::wasm_split::wasm_split(
-        bulk_calls,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        return_wrapper(let call = _; { call.await } -> Result<Vec<Task>, AppError>)
-    )
-)]
-fn complete_all_call(wanted: bool) -> Call<Vec<Task>> {
-    Box::pin(set_all_completed(wanted))
+lazy_call! {
+    /// The undo's calls (which send a whole task): brings back deleted tasks one by one;
+    /// the first refusal stops it.
+    undo_calls: fn restore_each(store: TaskStore, tasks: Vec<Task>) -> () {
+        Box::pin(async move {
+            for task in tasks {
+                store.add(restore_task(task).await?);
+            }
+            Ok(())
+        })
+    }
 }
 
-/// Clear completed's call.
-#[cfg_attr(
-    feature = "hydrate",
-    leptos::wasm_split::wasm_split(
-        bulk_calls,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        return_wrapper(let call = _; { call.await } -> Result<u64, AppError>)
-    )
-)]
-fn clear_completed_call() -> Call<u64> {
-    Box::pin(clear_completed())
+lazy_call! {
+    /// Complete all's call.
+    bulk_calls: fn complete_all_call(wanted: bool) -> Vec<Task> {
+        Box::pin(set_all_completed(wanted))
+    }
+}
+
+lazy_call! {
+    /// Clear completed's call.
+    bulk_calls: fn clear_completed_call() -> u64 {
+        Box::pin(clear_completed())
+    }
 }
 
 /// Takes the tasks that match out of the list.
