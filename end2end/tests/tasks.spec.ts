@@ -80,12 +80,14 @@ test("create, edit, complete, filter and delete tasks", async ({ page }) => {
 
   // Mark all complete.
   await addTask(page, "Another one");
+  const saved = page.waitForResponse((r) => r.url().includes("/rpc/tasks/complete-all") && r.ok());
   await page.getByLabel("Mark all complete").check();
   await expect(page.locator(".list-footer .left")).toHaveText("0 items left");
   await expect(page.locator("li.task.completed")).toHaveCount(2);
   await screenshot(page, "06-tasks-edited");
 
-  // All of it reached the server.
+  // All of it reached the server (the rows show a change before its answer).
+  await saved;
   await page.reload();
   await expect(page.locator("li.task.completed")).toHaveCount(2);
   await expect(page.locator("li.task .title")).toHaveText(["Another one", "Call the bank"]);
@@ -305,8 +307,12 @@ test("a seldom-made change whose code cannot be fetched is put back and says so,
 
   // The page still works, and each chunk is fetched again on the next try.
   await page.unroute(chunks);
+  // The row shows the change at once; the reload waits for the server's answer, which
+  // comes only after the chunk is fetched and compiled.
+  const saved = page.waitForResponse((r) => r.url().includes("/rpc/tasks/complete-all") && r.ok());
   await page.getByLabel("Mark all complete").click();
   await expect(page.locator("li.task.completed")).toHaveCount(1);
+  await saved;
   await page.reload();
   await expect(page.locator("li.task .title")).toHaveText(["Second"]);
   await expect(page.locator("li.task.completed")).toHaveCount(1);
