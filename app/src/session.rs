@@ -222,26 +222,41 @@ pub fn hinted_on_server() -> bool {
 /// starts again with it, and never clears it).
 #[cfg(feature = "hydrate")]
 fn refused(sent: Option<&str>) {
+    if GONE.get() {
+        return;
+    }
     match (sent, token()) {
         (Some(_), None) => signed_out_elsewhere(),
         (sent, Some(now)) if sent != Some(now.as_str()) => {
+            GONE.set(true);
             let _ = leptos::prelude::window().location().reload();
         }
         _ => end_session(),
     }
 }
 
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// This page is on its way to another load, for the reason it was told first: the
+    /// page runs until that load arrives, and a call of its own refused meanwhile
+    /// (sent without the token another tab's sign-out took) has no later word.
+    static GONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Another tab of this browser signed out: to the sign-in page, saying so.
 pub fn signed_out_elsewhere() {
     #[cfg(feature = "hydrate")]
-    let _ = leptos::prelude::window()
-        .location()
-        .assign(SIGN_IN_SIGNED_OUT_ELSEWHERE);
+    if !GONE.replace(true) {
+        let _ = leptos::prelude::window()
+            .location()
+            .assign(SIGN_IN_SIGNED_OUT_ELSEWHERE);
+    }
 }
 
 /// Sends the person to sign in, saying why, and back to where they were afterwards.
 #[cfg(feature = "hydrate")]
 fn end_session() {
+    GONE.set(true);
     clear();
     let window = leptos::prelude::window();
     let here = window.location().pathname().unwrap_or_default()

@@ -10,6 +10,7 @@ import {
   restartServer,
   uniqueEmail,
   deafen,
+  LIVE_STREAM,
 } from "./fixtures";
 
 test("create, edit, complete, filter and delete tasks", async ({ page }) => {
@@ -282,6 +283,44 @@ test("a sign-out in one tab is its word in the others, however long the server t
   await expect(second.getByText("You signed out in another tab.")).toBeVisible();
   await expect(first).toHaveURL(/\/sign-in$/);
   await expect(first.getByText("You signed out in another tab.")).toBeHidden();
+});
+
+test("a tab leaving for another tab's sign-out keeps saying so, whatever its own calls meet meanwhile", async ({ context }) => {
+  const first = await context.newPage();
+  await signUp(first, "Busy Leaver", uniqueEmail("busy-leaver"));
+  const second = await context.newPage();
+  // The second tab's stream says `ready` only once the first tab has signed out, and
+  // its way to the sign-in page is held up: it hears of the sign-out, then reads the
+  // list (without a token: there is none), and meets that read's 401 before it leaves,
+  // as a busy tab on a slow network can.
+  let answer = () => {};
+  const answered = new Promise<void>((done) => (answer = done));
+  await second.route(LIVE_STREAM, async (route) => {
+    await answered;
+    await route.fulfill({ status: 200, contentType: "text/event-stream", body: "event: ready\ndata: {}\n\n" });
+  });
+  let release = () => {};
+  const held = new Promise<void>((done) => (release = done));
+  await second.route(/\/sign-in\?reason=signed-out$/, async (route) => {
+    await held;
+    await route.continue().catch(() => {});
+  });
+  const opening = second.waitForRequest(LIVE_STREAM);
+  await second.goto("/tasks");
+  await expect(second.getByRole("heading", { name: "Tasks" })).toBeVisible();
+  await opening;
+
+  const leaving = second.waitForRequest(/\/sign-in\?reason=signed-out$/);
+  await first.getByRole("button", { name: "Sign out" }).click();
+  await leaving;
+  const refused = second.waitForResponse((r) => r.url().includes("/rpc/tasks/list"));
+  answer();
+  expect((await refused).status()).toBe(401);
+  // Time for a second word to be acted on, if the page took one.
+  await second.waitForTimeout(500);
+  release();
+  await expect(second).toHaveURL(/\/sign-in\?reason=signed-out$/);
+  await expect(second.getByText("You signed out in another tab.")).toBeVisible();
 });
 
 test("a seldom-made change whose code cannot be fetched is put back and says so, and goes through once it can", async ({ page, pageErrors }) => {
