@@ -222,14 +222,12 @@ pub fn hinted_on_server() -> bool {
 /// starts again with it, and never clears it).
 #[cfg(feature = "hydrate")]
 fn refused(sent: Option<&str>) {
-    if GONE.get() {
-        return;
-    }
     match (sent, token()) {
         (Some(_), None) => signed_out_elsewhere(),
         (sent, Some(now)) if sent != Some(now.as_str()) => {
-            GONE.set(true);
-            let _ = leptos::prelude::window().location().reload();
+            if first_way_out() {
+                let _ = leptos::prelude::window().location().reload();
+            }
         }
         _ => end_session(),
     }
@@ -237,16 +235,22 @@ fn refused(sent: Option<&str>) {
 
 #[cfg(feature = "hydrate")]
 thread_local! {
-    /// This page is on its way to another load, for the reason it was told first: the
-    /// page runs until that load arrives, and a call of its own refused meanwhile
-    /// (sent without the token another tab's sign-out took) has no later word.
     static GONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this is the first time this page is sent to another load. The page runs
+/// until that load arrives, and the first reason it was given stands: a call of its
+/// own refused meanwhile (sent without the token another tab's sign-out took) has no
+/// later word, and must not clear a session another tab has since begun.
+#[cfg(feature = "hydrate")]
+fn first_way_out() -> bool {
+    !GONE.replace(true)
 }
 
 /// Another tab of this browser signed out: to the sign-in page, saying so.
 pub fn signed_out_elsewhere() {
     #[cfg(feature = "hydrate")]
-    if !GONE.replace(true) {
+    if first_way_out() {
         let _ = leptos::prelude::window()
             .location()
             .assign(SIGN_IN_SIGNED_OUT_ELSEWHERE);
@@ -256,7 +260,9 @@ pub fn signed_out_elsewhere() {
 /// Sends the person to sign in, saying why, and back to where they were afterwards.
 #[cfg(feature = "hydrate")]
 fn end_session() {
-    GONE.set(true);
+    if !first_way_out() {
+        return;
+    }
     clear();
     let window = leptos::prelude::window();
     let here = window.location().pathname().unwrap_or_default()

@@ -49,6 +49,13 @@ export async function deafen(page: Page) {
   );
 }
 
+/** A door a route handler waits at until the test opens it: holds a request back. */
+export function gate(): { passed: Promise<void>; open: () => void } {
+  let open = () => {};
+  const passed = new Promise<void>((done) => (open = done));
+  return { passed, open };
+}
+
 export const PASSWORD = "a long and unusual secret";
 
 export function uniqueEmail(who: string): string {

@@ -10,6 +10,7 @@ import {
   restartServer,
   uniqueEmail,
   deafen,
+  gate,
   LIVE_STREAM,
 } from "./fixtures";
 
@@ -293,16 +294,14 @@ test("a tab leaving for another tab's sign-out keeps saying so, whatever its own
   // its way to the sign-in page is held up: it hears of the sign-out, then reads the
   // list (without a token: there is none), and meets that read's 401 before it leaves,
   // as a busy tab on a slow network can.
-  let answer = () => {};
-  const answered = new Promise<void>((done) => (answer = done));
+  const signedOut = gate();
   await second.route(LIVE_STREAM, async (route) => {
-    await answered;
+    await signedOut.passed;
     await route.fulfill({ status: 200, contentType: "text/event-stream", body: "event: ready\ndata: {}\n\n" });
   });
-  let release = () => {};
-  const held = new Promise<void>((done) => (release = done));
+  const leave = gate();
   await second.route(/\/sign-in\?reason=signed-out$/, async (route) => {
-    await held;
+    await leave.passed;
     await route.continue().catch(() => {});
   });
   const opening = second.waitForRequest(LIVE_STREAM);
@@ -314,11 +313,11 @@ test("a tab leaving for another tab's sign-out keeps saying so, whatever its own
   await first.getByRole("button", { name: "Sign out" }).click();
   await leaving;
   const refused = second.waitForResponse((r) => r.url().includes("/rpc/tasks/list"));
-  answer();
+  signedOut.open();
   expect((await refused).status()).toBe(401);
   // Time for a second word to be acted on, if the page took one.
   await second.waitForTimeout(500);
-  release();
+  leave.open();
   await expect(second).toHaveURL(/\/sign-in\?reason=signed-out$/);
   await expect(second.getByText("You signed out in another tab.")).toBeVisible();
 });
